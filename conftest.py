@@ -1,0 +1,19 @@
+"""Shared fixtures: the small demo district (personas in known units) built through real services."""
+
+from __future__ import annotations
+
+import pytest
+
+from yizhan.core.demo.district import District, build_district
+
+PASSWORD = "Test-pass-2026"
+
+
+@pytest.fixture
+def district(db) -> District:
+    return build_district(small=True, password=PASSWORD)
+
+
+@pytest.fixture
+def users(district: District) -> dict:
+    return district.users

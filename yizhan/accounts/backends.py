@@ -1,0 +1,42 @@
+"""Login with lockout: after N failed attempts the account is locked for M minutes (SPEC §12)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+from django.utils import timezone
+
+from yizhan.accounts.models import User
+
+
+class LockoutModelBackend(ModelBackend):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        if username is None or password is None:
+            return None
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            User().set_password(password)  # same work as a real check: no timing oracle for usernames
+            return None
+        if user.is_locked:
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            if user.failed_logins:
+                User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+            return user
+        failures = user.failed_logins + 1
+        locked_until = None
+        if failures >= settings.LOCKOUT_MAX_FAILURES:
+            locked_until = timezone.now() + datetime.timedelta(minutes=settings.LOCKOUT_MINUTES)
+            failures = 0
+        User.objects.filter(pk=user.pk).update(failed_logins=failures, locked_until=locked_until)
+        return None

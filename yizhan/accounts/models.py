@@ -1,0 +1,117 @@
+"""Staff accounts, their unit (jurisdiction), roles (as Django groups) and integration tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A staff member or an integration client. ``unit`` fixes what the account may see."""
+
+    unit = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("所在单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        help_text=_("账号只能看到本单位及下级单位的数据，以及分流给本单位的事项。"),
+    )
+    full_name = models.CharField(_("姓名"), max_length=32, blank=True)
+    is_integration = models.BooleanField(_("集成客户端"), default=False)
+    failed_logins = models.PositiveSmallIntegerField(default=0, editable=False)
+    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+    password_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("账号")
+        verbose_name_plural = _("账号")
+        permissions = [("manage_accounts", _("管理账号与授权"))]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > timezone.now()
+
+    @cached_property
+    def scope_org_ids(self) -> frozenset[int]:
+        """IDs of the user's unit and every unit below it (empty without a unit)."""
+        from yizhan.orgs.selectors import subtree_ids
+
+        if self.unit_id is None:
+            return frozenset()
+        return subtree_ids(self.unit_id)
+
+    @cached_property
+    def role_codes(self) -> frozenset[str]:
+        return frozenset(self.groups.values_list("name", flat=True))
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def active(self) -> ApiTokenQuerySet:
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+
+class ApiToken(models.Model):
+    """A bearer token for an integration client (app, mini-program, CTI, provincial platform).
+
+    Only a SHA-256 digest is stored; the token is shown once when it is issued.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("用途"), max_length=64)
+    prefix = models.CharField(max_length=12, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField(_("有效期至"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+        raw = "yz_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, prefix=raw[:10], digest=_hash_token(raw))
+        return token, raw
+
+    @classmethod
+    def authenticate(cls, raw: str) -> ApiToken | None:
+        token = (
+            cls.objects.active().select_related("user", "user__unit").filter(digest=_hash_token(raw)).first()
+        )
+        if token is None or not token.user.is_active:
+            return None
+        now = timezone.now()
+        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token

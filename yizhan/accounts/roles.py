@@ -1,0 +1,88 @@
+"""Roles of SPEC §1 as Django groups with a fixed set of permissions.
+
+A role says *what* an account may do; its unit (``User.unit``) says *where*. The groups are
+(re)synchronised after every ``migrate`` so a deployment always matches this table; the security
+administrator grants roles to accounts, never permissions one by one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
+# permission codenames (app_label.codename)
+REGISTER = "matters.register_matter"
+TRANSFER = "matters.transfer_matter"
+HANDLE = "matters.handle_matter"
+FEED_BACK = "matters.feed_back_matter"
+FOLLOW_UP = "matters.follow_up_matter"
+REVEAL = "matters.reveal_personal_data"
+SUPERVISE = "matters.supervise_matters"
+HAND_OVER = "matters.hand_over_matter"
+VIEW_LEDGERS = "ledgers.view_ledgers"
+EXPORT_LEDGERS = "ledgers.export_ledgers"
+MANAGE_TIME_LIMITS = "matters.manage_time_limits"
+MANAGE_ORGS = "orgs.manage_organizations"
+MANAGE_USERS = "accounts.manage_accounts"
+VIEW_AUDIT = "audit.view_audit_log"
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    label: StrOrPromise
+    permissions: tuple[str, ...]
+
+
+_FRONT_DESK = (REGISTER, TRANSFER, FEED_BACK, FOLLOW_UP, REVEAL, HAND_OVER, VIEW_LEDGERS, EXPORT_LEDGERS)
+_MANAGER = (*_FRONT_DESK, HANDLE, SUPERVISE)
+
+ROLES: tuple[Role, ...] = (
+    Role("clerk", _("窗口接待员"), _FRONT_DESK),
+    Role("volunteer", _("窗口志愿者"), (REGISTER, TRANSFER, FEED_BACK, FOLLOW_UP, VIEW_LEDGERS)),
+    Role("hotline_agent", _("热线值班律师"), (REGISTER, TRANSFER, FEED_BACK, FOLLOW_UP, REVEAL, HAND_OVER)),
+    Role(
+        "handler",
+        _("承办人"),
+        (REGISTER, HANDLE, FEED_BACK, FOLLOW_UP, REVEAL, HAND_OVER, TRANSFER, VIEW_LEDGERS),
+    ),
+    Role("office_manager", _("司法所负责人"), _MANAGER),
+    Role(
+        "district_manager",
+        _("区县司法局管理人员"),
+        (*_MANAGER, MANAGE_TIME_LIMITS, MANAGE_ORGS),
+    ),
+    Role(
+        "city_manager", _("市司法局管理人员"), (SUPERVISE, VIEW_LEDGERS, EXPORT_LEDGERS, MANAGE_TIME_LIMITS)
+    ),
+    # 三员: separated duties
+    Role("system_admin", _("系统管理员"), (MANAGE_ORGS, MANAGE_TIME_LIMITS)),
+    Role("security_admin", _("安全保密管理员"), (MANAGE_USERS,)),
+    Role("auditor", _("安全审计员"), (VIEW_AUDIT,)),
+    Role("integration", _("集成客户端"), (REGISTER, TRANSFER, FEED_BACK, FOLLOW_UP)),
+)
+
+ROLE_BY_CODE = {role.code: role for role in ROLES}
+
+
+def sync_roles() -> None:
+    """Create or update one group per role with exactly its permissions."""
+    from django.contrib.auth.models import Group, Permission
+
+    wanted = {perm for role in ROLES for perm in role.permissions}
+    by_name: dict[str, Permission] = {}
+    for perm in Permission.objects.select_related("content_type").filter(
+        codename__in=[name.split(".", 1)[1] for name in wanted]
+    ):
+        by_name[f"{perm.content_type.app_label}.{perm.codename}"] = perm
+    missing = wanted - set(by_name)
+    if missing:
+        raise RuntimeError(f"permissions missing from the database: {sorted(missing)}")
+    for role in ROLES:
+        group, _created = Group.objects.get_or_create(name=role.code)
+        group.permissions.set([by_name[name] for name in role.permissions])

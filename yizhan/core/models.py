@@ -1,0 +1,104 @@
+"""Cross-cutting tables: working-day calendar overrides, number sequences, idempotency records,
+in-app notifications."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+
+class CalendarOverride(models.Model):
+    """A day whose working/non-working status an administrator fixed, e.g. next year's 调休 days before
+    the ``chinesecalendar`` package is updated."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+    note = models.CharField(_("说明"), max_length=128, blank=True)
+    source = models.CharField(
+        _("依据"), max_length=255, blank=True, help_text=_("如：国务院办公厅关于2027年部分节假日安排的通知")
+    )
+
+    class Meta:
+        verbose_name = _("节假日调整")
+        verbose_name_plural = _("节假日调整")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'工作日' if self.is_workday else '休息日'}"
+
+
+class Sequence(models.Model):
+    """Named counters for human-readable numbers (受理编号); incremented under a row lock."""
+
+    key = models.CharField(max_length=64, unique=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("编号序列")
+        verbose_name_plural = _("编号序列")
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"
+
+    @classmethod
+    def next_value(cls, key: str) -> int:
+        """Must run inside a transaction; concurrent callers serialise on the row."""
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("Sequence.next_value must run inside transaction.atomic()")
+        updated = cls.objects.filter(key=key).update(value=models.F("value") + 1)
+        if not updated:
+            try:
+                with transaction.atomic():
+                    cls.objects.create(key=key, value=1)
+                return 1
+            except Exception:
+                cls.objects.filter(key=key).update(value=models.F("value") + 1)
+        return cls.objects.filter(key=key).values_list("value", flat=True).get()
+
+
+class IdempotencyRecord(models.Model):
+    """The stored answer to a create request with an ``Idempotency-Key`` header: a retry with the same
+    key returns the same response instead of creating a duplicate."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=128)
+    scope = models.CharField(max_length=64)
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    response = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("幂等记录")
+        verbose_name_plural = _("幂等记录")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "scope", "key"], name="idempotency_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"
+
+
+class Notification(models.Model):
+    """A message to a staff member: escalations of overdue matters, transfers received, …"""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("类型"), max_length=32)
+    message = models.CharField(_("内容"), max_length=255)
+    link = models.CharField(_("链接"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,41 @@
+"""Time limits (限时办结): which rule applies, and the due date it gives in working days."""
+
+from __future__ import annotations
+
+import datetime
+
+from yizhan.core.models import CalendarOverride
+from yizhan.lib.workdays import DueDate, add_workdays, workdays_between
+from yizhan.matters.models import ServiceType, TimeLimitRule
+from yizhan.orgs.models import Region
+
+
+def calendar_overrides() -> dict[datetime.date, bool]:
+    return dict(CalendarOverride.objects.values_list("date", "is_workday"))
+
+
+def time_limit_for(service_type: ServiceType, region: Region | None) -> TimeLimitRule | None:
+    """The most specific rule: the region's own, then its parents', then the default."""
+    rules = {rule.region_id: rule for rule in TimeLimitRule.objects.filter(service_type=service_type)}
+    if region is not None:
+        for ancestor in region.ancestors():
+            if ancestor.code in rules:
+                return rules[ancestor.code]
+    return rules.get(None)
+
+
+def due_date_for(
+    service_type: ServiceType,
+    region: Region | None,
+    start: datetime.date,
+    overrides: dict[datetime.date, bool] | None = None,
+) -> DueDate | None:
+    rule = time_limit_for(service_type, region)
+    if rule is None:
+        return None
+    return add_workdays(start, rule.working_days, calendar_overrides() if overrides is None else overrides)
+
+
+def working_days_left(due: datetime.date, today: datetime.date) -> int:
+    """Working days from today to the due date (0 on the due day, negative when overdue)."""
+    return workdays_between(today, due, calendar_overrides())

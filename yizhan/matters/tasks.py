@@ -1,0 +1,15 @@
+"""Background jobs of the matters app (Django Tasks API; database backend by default)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from django_tasks import task
+
+from yizhan.matters.services import sweep_deadlines
+
+
+@task()
+def sweep_deadlines_task() -> dict:
+    """Flag overdue matters and escalate them to their supervisors (idempotent)."""
+    return asdict(sweep_deadlines())

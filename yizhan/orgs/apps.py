@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgsConfig(AppConfig):
+    name = "yizhan.orgs"
+    label = "orgs"
+    verbose_name = _("组织机构")

@@ -1,0 +1,220 @@
+"""Django settings for Yizhan — one module, typed environment variables, safe defaults.
+
+Every variable is documented in docs/configuration.md. Zero-setup default: SQLite in ``var/``
+with generated secrets in ``var/secrets.env`` (written by ``yizhan init``, never committed).
+Production: set ``DATABASE_URL`` to PostgreSQL and the secrets through the environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from yizhan.lib.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    load_env_file,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env_str("YIZHAN_DATA_DIR", str(BASE_DIR / "var")))
+load_env_file(Path(env_str("YIZHAN_ENV_FILE", str(DATA_DIR / "secrets.env"))))
+
+DEBUG = env_bool("YIZHAN_DEBUG", False)
+SECRET_KEY = env_str("YIZHAN_SECRET_KEY")
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "YIZHAN_SECRET_KEY is not set. Run `yizhan init` (or `make run`) to generate var/secrets.env, "
+        "or set the variable in the environment."
+    )
+ALLOWED_HOSTS = env_list("YIZHAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("YIZHAN_CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = env_str("YIZHAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "yizhan.core",
+    "yizhan.orgs",
+    "yizhan.accounts",
+    "yizhan.audit",
+    "yizhan.matters",
+    "yizhan.ledgers",
+    "yizhan.legalaid",
+    "yizhan.knowledge",
+    "yizhan.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "yizhan.core.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "yizhan.audit.middleware.RequestContextMiddleware",
+]
+
+ROOT_URLCONF = "yizhan.urls"
+WSGI_APPLICATION = "yizhan.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "yizhan.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------------------------
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'yizhan.sqlite3'}")
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("YIZHAN_DB_CONN_MAX_AGE", 60))
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers and one writer work at once; IMMEDIATE avoids lock-upgrade deadlocks.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
+        " PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Auth -------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["yizhan.accounts.backends.LockoutModelBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "matters:queue"
+LOGOUT_REDIRECT_URL = "accounts:login"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("YIZHAN_PASSWORD_MIN_LENGTH", 10, minimum=8)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "yizhan.accounts.validators.CharacterClassValidator"},
+]
+LOCKOUT_MAX_FAILURES = env_int("YIZHAN_LOCKOUT_MAX_FAILURES", 5, minimum=1)
+LOCKOUT_MINUTES = env_int("YIZHAN_LOCKOUT_MINUTES", 15, minimum=1)
+
+# Idle timeout: the session expires after N minutes without a request.
+SESSION_COOKIE_AGE = env_int("YIZHAN_SESSION_TIMEOUT_MINUTES", 30, minimum=1) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_COOKIES = env_bool("YIZHAN_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- Personal data ------------------------------------------------------------------------------
+# Fernet keys (comma-separated, newest first, for rotation) and the HMAC key of the blind index.
+PII_KEYS = env_list("YIZHAN_PII_KEYS")
+BLIND_INDEX_KEY = env_str("YIZHAN_BLIND_INDEX_KEY")
+if not PII_KEYS or not BLIND_INDEX_KEY:
+    raise ImproperlyConfigured(
+        "YIZHAN_PII_KEYS and YIZHAN_BLIND_INDEX_KEY must be set (run `yizhan init` to generate them)."
+    )
+
+# --- I18n -----------------------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "yizhan" / "locale"]
+TIME_ZONE = env_str("YIZHAN_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files -------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = Path(env_str("YIZHAN_MEDIA_ROOT", str(DATA_DIR / "media")))
+MEDIA_URL = "/media/"
+ATTACHMENT_MAX_BYTES = env_int("YIZHAN_ATTACHMENT_MAX_MB", 20, minimum=1) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Cache, rate limits, background tasks -------------------------------------------------------------
+REDIS_URL = env_str("YIZHAN_REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "yizhan"}}
+
+# Anonymous public endpoints: requests per second per client address (SPEC §11 default 20/s).
+PUBLIC_RATE_PER_SECOND = env_int("YIZHAN_PUBLIC_RATE_PER_SECOND", 20, minimum=1)
+
+TASKS_BACKEND = env_choice("YIZHAN_TASKS_BACKEND", ("database", "redis", "immediate"), "database")
+if TASKS_BACKEND == "redis":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("YIZHAN_TASKS_BACKEND=redis needs YIZHAN_REDIS_URL")
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# How often the worker's scheduler runs the deadline sweep (minutes).
+SWEEP_INTERVAL_MINUTES = env_int("YIZHAN_SWEEP_INTERVAL_MINUTES", 15, minimum=1)
+
+# --- Exports ----------------------------------------------------------------------------------
+PDF_FONT = env_str("YIZHAN_PDF_FONT")  # a TrueType (.ttf/.ttc) file with Chinese glyphs; found if unset
+EXPORT_MAX_ROWS = env_int("YIZHAN_EXPORT_MAX_ROWS", 100_000, minimum=100)
+
+# --- Statutes (knowledge) ---------------------------------------------------------------------------
+STATUTE_INDEX_DIR = Path(env_str("YIZHAN_STATUTE_INDEX_DIR", str(DATA_DIR / "index" / "statutes")))
+
+# --- Logging ----------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("YIZHAN_LOG_LEVEL", "INFO")},
+    "loggers": {"jieba": {"level": "WARNING"}},
+}
