@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "yizhan.audit.middleware.RequestContextMiddleware",
+    "yizhan.core.ratelimit.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "yizhan.urls"
@@ -167,6 +168,7 @@ USE_TZ = True
 # --- Static files -------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -187,6 +189,9 @@ else:
 
 # Anonymous public endpoints: requests per second per client address (SPEC §11 default 20/s).
 PUBLIC_RATE_PER_SECOND = env_int("YIZHAN_PUBLIC_RATE_PER_SECOND", 20, minimum=1)
+TRUST_X_FORWARDED_FOR = env_bool("YIZHAN_TRUST_X_FORWARDED_FOR", False)
+if TRUST_X_FORWARDED_FOR:
+    RATELIMIT_IP_META_KEY = "yizhan.audit.middleware.client_ip"
 
 TASKS_BACKEND = env_choice("YIZHAN_TASKS_BACKEND", ("database", "redis", "immediate"), "database")
 if TASKS_BACKEND == "redis":

@@ -1,6 +1,15 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+
+from yizhan.api import api
 
 urlpatterns = [
+    path("", include("yizhan.portal.urls")),
+    path("accounts/", include("yizhan.accounts.urls")),
+    path("staff/ledgers/", include("yizhan.ledgers.urls")),
+    path("staff/orgs/", include("yizhan.orgs.urls")),
+    path("staff/", include("yizhan.core.urls")),
+    path("staff/", include("yizhan.matters.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -11,6 +11,7 @@ class AccountsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_sync_roles, dispatch_uid="yizhan_sync_roles")
+        from yizhan.accounts import signals  # noqa: F401 - connects the login audit receivers
 
 
 def _sync_roles(app_config: AppConfig, **kwargs: object) -> None:

@@ -37,3 +37,58 @@ def registration(**overrides: Any) -> RegistrationData:
 
 def register(actor: User, **overrides: Any) -> Matter:
     return do_register_matter(registration(**overrides), actor=actor)
+
+
+# --- driving a matter to a given state through the real services ------------------------------------
+
+PATHS: dict[str, list[str]] = {
+    "registered": [],
+    "answered": ["answer"],
+    "referred_out": ["refer_out"],
+    "withdrawn": ["withdraw"],
+    "transferred": ["transfer"],
+    "returned": ["transfer", "return"],
+    "accepted": ["transfer", "accept"],
+    "in_progress": ["transfer", "accept", "start"],
+    "concluded": ["transfer", "accept", "start", "conclude"],
+    "fed_back": ["transfer", "accept", "start", "conclude", "feed_back"],
+    "followed_up": ["transfer", "accept", "start", "conclude", "feed_back", "follow_up"],
+    "archived": ["transfer", "accept", "start", "conclude", "feed_back", "follow_up", "archive"],
+}
+
+HANDLER_STEPS = {"accept", "return", "start", "conclude"}
+
+
+def step_arguments(code: str, district: Any) -> tuple[str, dict[str, Any]]:
+    """A valid (note, payload) for each transition code."""
+    from yizhan.matters.services import TransferData
+
+    return {
+        "answer": ("已当场解答劳动报酬相关规定。", {"outcome": "advice_given"}),
+        "refer_out": ("请携带身份证到12333咨询。", {"referral_org": district.externals[2]}),
+        "withdraw": ("当事人申请撤回。", {}),
+        "transfer": ("请调解。", {"transfer": TransferData(to_org=district.committees[0])}),
+        "return": ("不属于本委员会管辖。", {}),
+        "accept": ("", {}),
+        "start": ("", {}),
+        "conclude": ("双方达成调解协议。", {"outcome": "mediated"}),
+        "feed_back": ("已电话告知当事人。", {"method": "phone"}),
+        "follow_up": ("", {"satisfaction": "satisfied", "advice_adopted": True}),
+        "archive": ("", {}),
+    }[code]
+
+
+def drive(district: Any, state: str, **overrides: Any) -> Matter:
+    """A matter registered by the centre's clerk and moved, step by step, into ``state``."""
+    from yizhan.matters.services import transition
+
+    clerk, mediator = district.users["clerk"], district.users["mediator"]
+    matter = register(clerk, **overrides)
+    for code in PATHS[state]:
+        note, payload = step_arguments(code, district)
+        transition(
+            matter, code, actor=mediator if code in HANDLER_STEPS else clerk, note=note, payload=payload
+        )
+    matter.refresh_from_db()
+    assert matter.state == state, (matter.state, state)
+    return matter

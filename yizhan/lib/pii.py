@@ -139,11 +139,22 @@ def mask_id_number(number: str) -> str:
     return "****"
 
 
+_ADDRESS_HEAD = re.compile(
+    r"^(?P<province>.{2,8}?(?:省|自治区))?(?P<city>.{2,10}?(?:市|自治州|地区|盟))?(?P<county>.{1,8}?(?:区|县|旗|市))?"
+)
+
+
 def mask_address(address: str) -> str:
-    """Keep the first part up to the county/district/township level, hide the rest."""
-    match = re.match(r"^(.*?(?:省|自治区|市|自治州|盟|地区)?.*?(?:区|县|旗|市))", address)
-    head = match.group(1) if match and len(match.group(1)) < len(address) else address[:6]
-    return f"{head}****" if head != address else f"{address[:3]}****"
+    """Keep the province, city and county/district; hide everything below them."""
+    address = address.strip()
+    match = _ADDRESS_HEAD.match(address)
+    head = ""
+    # a county is only recognised after a province or city: "阳光小区5号" must not pass as a district
+    if match and (match.group("province") or match.group("city")):
+        head = "".join(part for part in match.groups() if part)
+    if not head or len(head) >= len(address):
+        head = address[:2]
+    return f"{head}****"
 
 
 def mask_name(name: str) -> str:

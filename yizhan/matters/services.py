@@ -173,14 +173,26 @@ def _pending_transfer(matter: Matter) -> Transfer | None:
     )
 
 
+def _held_by_external(matter: Matter, t: Transition) -> bool:
+    return t.dispatcher_may_act_for_external and matter.current_org.category == OrgCategory.EXTERNAL
+
+
+def _required_permission(matter: Matter, t: Transition) -> str | None:
+    """External departments cannot log in: whoever dispatched the matter records their answer,
+    so there the dispatcher's permission (transfer) is what is needed."""
+    return roles.TRANSFER if _held_by_external(matter, t) else t.permission
+
+
 def _check_holder(matter: Matter, t: Transition, actor: User) -> bool:
     """May ``actor`` take ``t`` now? Returns True when acting on behalf of an external department."""
-    if matter.current_org_id in actor.scope_org_ids:
-        return False
-    if t.dispatcher_may_act_for_external and matter.current_org.category == OrgCategory.EXTERNAL:
+    if _held_by_external(matter, t):
         pending = _pending_transfer(matter)
-        if pending is not None and pending.from_org_id in actor.scope_org_ids:
+        if matter.current_org_id in actor.scope_org_ids or (
+            pending is not None and pending.from_org_id in actor.scope_org_ids
+        ):
             return True
+    elif matter.current_org_id in actor.scope_org_ids:
+        return False
     raise Forbidden(
         _("该事项当前由「%(org)s」办理，您所在单位不能执行「%(action)s」。")
         % {"org": matter.current_org.name, "action": t.label}
@@ -328,7 +340,8 @@ def do_register_matter(
     receiving = _clean_registration(data, actor)
     now = _now()
     region = data.region or receiving.region
-    with transaction.atomic(durable=True):
+    # not durable: the API ties its idempotency record to this same transaction
+    with transaction.atomic():
         due = deadlines.due_date_for(data.service_type, region, timezone.localtime(now).date())
         matter = Matter.objects.create(
             number=_matter_number(region, now),
@@ -427,8 +440,9 @@ def transition(
             raise Forbidden(_("请先登录。"))
         if not can_see(actor, matter):
             raise NotFound(_("事项不存在。"))
-        assert t.permission is not None
-        _require_perm(actor, t.permission, str(t.label))
+        permission = _required_permission(matter, t)
+        assert permission is not None
+        _require_perm(actor, permission, str(t.label))
     if t.needs_note and not note:
         raise InvalidInput(
             _("请填写%(label)s。") % {"label": t.note_label},
@@ -1023,3 +1037,21 @@ def sweep_deadlines(today: datetime.date | None = None) -> SweepResult:
             result.notifications += len(recipients)
             result.matter_numbers.append(matter.number)
     return result
+
+
+def allowed_transitions(matter: Matter, actor: User) -> list[Transition]:
+    """The staff transitions ``actor`` may take on ``matter`` now (what the matter page offers)."""
+    from yizhan.matters.states import available_codes
+
+    allowed = []
+    for code in available_codes(matter.state):
+        t = TRANSITIONS[code]
+        permission = _required_permission(matter, t)
+        if t.actor != Actor.HOLDER or permission is None or not actor.has_perm(permission):
+            continue
+        try:
+            _check_holder(matter, t, actor)
+        except Forbidden:
+            continue
+        allowed.append(t)
+    return allowed

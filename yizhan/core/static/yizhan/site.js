@@ -28,6 +28,10 @@
       window.localStorage.setItem("yizhan-large-text", on ? "1" : "0");
     });
   }
+  // Print buttons: <button data-print>
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
   // Auto-focus the first field marked data-autofocus (the intake form starts at the name)
   var first = document.querySelector("[data-autofocus]");
   if (first) { first.focus(); }

@@ -1,0 +1,504 @@
+"""Staff and partner API for service matters: create (idempotent), read, list, transitions, history."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
+
+from yizhan.accounts.models import User
+from yizhan.api.auth import STAFF_AUTH
+from yizhan.api.idempotency import run_idempotent
+from yizhan.api.pagination import paginate
+from yizhan.core.errors import InvalidInput, NotFound
+from yizhan.matters import selectors, services
+from yizhan.matters.models import (
+    Channel,
+    Gender,
+    LegalDomain,
+    Matter,
+    MatterEvent,
+    PartyRole,
+    ServiceType,
+)
+from yizhan.matters.states import TRANSITIONS
+from yizhan.orgs.models import Organization, Person, Region
+
+router = Router(tags=["服务事项"], auth=STAFF_AUTH)
+
+
+# --- schemas ---------------------------------------------------------------------------------
+
+
+class RequesterIn(Schema):
+    name: str = Field(..., max_length=64, examples=["张三"])
+    id_number: str = Field("", max_length=18, description="18位居民身份证号（校验GB 11643校验位）")
+    phone: str = Field("", max_length=20, examples=["13812341234"])
+    address: str = Field("", max_length=200)
+    gender: Gender = Gender.UNKNOWN
+    age: int | None = Field(None, ge=0, le=150)
+    groups: list[str] = Field(default_factory=list, description="特殊群体代码，如 elderly、migrant_worker")
+    role: PartyRole = PartyRole.REQUESTER
+    is_primary: bool = False
+
+
+class MatterIn(Schema):
+    channel: Channel
+    service_type: str = Field(..., description="服务类型代码，如 consultation、mediation、legal_aid")
+    domain: str = Field(..., description="法律领域代码，如 labor、marriage_family")
+    title: str = Field(..., max_length=100)
+    facts: str = Field("", max_length=10000)
+    requesters: list[RequesterIn] = Field(..., min_length=1)
+    receiving_org_id: int | None = Field(None, description="受理单位；默认为令牌账号的所在单位")
+    region: str | None = Field(None, description="所属区划代码（村/社区）；默认为受理单位的区划")
+    urgent: bool = False
+    risk_escalation: bool = False
+    risk_group: bool = False
+    risk_stability: bool = False
+    by_proxy: bool = False
+    home_service: bool = False
+    appointment_at: datetime.datetime | None = None
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "channel": "hotline",
+                    "service_type": "consultation",
+                    "domain": "labor",
+                    "title": "拖欠工资咨询",
+                    "facts": "在工地务工三个月，老板拖欠工资。",
+                    "requesters": [
+                        {"name": "张三", "phone": "13812341234", "groups": ["migrant_worker"]},
+                    ],
+                }
+            ]
+        }
+    }
+
+
+class OrgRef(Schema):
+    id: int
+    name: str
+
+
+class RequesterOut(Schema):
+    id: int
+    role: str
+    is_primary: bool
+    name: str
+    gender: str
+    age: int | None
+    id_number: str = Field(..., description="脱敏显示")
+    phone: str = Field(..., description="脱敏显示")
+    address: str = Field(..., description="脱敏显示")
+    groups: list[str]
+
+
+class MatterSummary(Schema):
+    number: str
+    title: str
+    channel: str
+    state: str
+    state_label: str
+    service_type: str
+    domain: str
+    receiving_org: OrgRef
+    current_org: OrgRef
+    registered_at: datetime.datetime
+    due_date: datetime.date | None
+    overdue: bool
+
+
+class MatterOut(MatterSummary):
+    query_code: str
+    facts: str
+    first_responsible: str
+    urgent: bool
+    risk_flags: list[str]
+    by_proxy: bool
+    home_service: bool
+    appointment_at: datetime.datetime | None
+    answer: str
+    outcome: str
+    result: str
+    feedback: str
+    satisfaction: str
+    advice_adopted: bool | None
+    requesters: list[RequesterOut]
+    allowed_actions: list[str]
+
+
+class MatterPage(Schema):
+    items: list[MatterSummary]
+    next_cursor: str | None
+
+
+class EventOut(Schema):
+    seq: int
+    code: str
+    label: str
+    from_state: str
+    to_state: str
+    actor: str
+    org: str
+    at: datetime.datetime
+    note: str
+    data: dict[str, Any]
+
+
+class TransitionIn(Schema):
+    note: str = Field("", max_length=5000, description="说明、答复内容、退回理由、办理结果等")
+    outcome: str | None = Field(None, description="办结/答复的结果类别，如 mediated、advice_given")
+    method: str | None = Field(None, description="反馈方式：phone、sms、in_person、online、letter")
+    satisfaction: str | None = Field(
+        None, description="very_satisfied|satisfied|basically_satisfied|dissatisfied"
+    )
+    advice_adopted: bool | None = None
+    to_org_id: int | None = Field(None, description="分流：接收单位")
+    to_person_id: int | None = None
+    service_type: str | None = Field(None, description="分流：事项类型代码")
+    instructions: str = ""
+    where_to_go: str = ""
+    due_date: datetime.date | None = None
+    referral_org_id: int | None = Field(None, description="引导至的外部门")
+
+
+class HandOverIn(Schema):
+    to_user: str = Field(..., description="接手人员的用户名")
+    note: str = Field(..., max_length=2000)
+
+
+class RevealIn(Schema):
+    reason: str = Field("", max_length=200)
+
+
+class RevealOut(Schema):
+    id_number: str
+    phone: str
+    address: str
+
+
+class MatterUpdateIn(Schema):
+    title: str | None = Field(None, max_length=100)
+    facts: str | None = Field(None, max_length=10000)
+    domain: str | None = None
+    urgent: bool | None = None
+    risk_escalation: bool | None = None
+    risk_group: bool | None = None
+    risk_stability: bool | None = None
+    by_proxy: bool | None = None
+    home_service: bool | None = None
+    appointment_at: datetime.datetime | None = None
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    size: int
+    content_type: str
+    sha256: str
+
+
+class MatterFilters(Schema):
+    state: str | None = None
+    channel: str | None = None
+    service_type: str | None = None
+    domain: str | None = None
+    org: str | None = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    overdue: bool | None = None
+    q: str | None = None
+    cursor: str | None = None
+    limit: int = 50
+
+
+# --- adapters ----------------------------------------------------------------------------------------
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _by_code(model: type[LegalDomain] | type[ServiceType], code: str, field: str) -> Any:
+    obj = model.objects.filter(code=code).first()
+    if obj is None:
+        raise InvalidInput(_("代码无效。"), fields={field: _("未知的代码：%(code)s") % {"code": code}})
+    return obj
+
+
+def _org(org_id: int | None, field: str) -> Organization | None:
+    if org_id is None:
+        return None
+    org = Organization.objects.filter(pk=org_id).first()
+    if org is None:
+        raise InvalidInput(_("单位不存在。"), fields={field: _("单位不存在：%(id)s") % {"id": org_id}})
+    return org
+
+
+def _summary(m: Matter) -> dict[str, Any]:
+    return {
+        "number": m.number,
+        "title": m.title,
+        "channel": m.channel,
+        "state": m.state,
+        "state_label": m.get_state_display(),
+        "service_type": m.service_type.code,
+        "domain": m.domain.code,
+        "receiving_org": {"id": m.receiving_org_id, "name": m.receiving_org.name},
+        "current_org": {"id": m.current_org_id, "name": m.current_org.name},
+        "registered_at": m.registered_at,
+        "due_date": m.due_date,
+        "overdue": m.overdue,
+    }
+
+
+def matter_out(m: Matter, user: User) -> dict[str, Any]:
+    data = _summary(m)
+    data.update(
+        {
+            "query_code": m.query_code,
+            "facts": m.facts,
+            "first_responsible": m.first_responsible.display_name,
+            "urgent": m.urgent,
+            "risk_flags": [
+                name
+                for name, flag in (
+                    ("escalation", m.risk_escalation),
+                    ("group", m.risk_group),
+                    ("stability", m.risk_stability),
+                )
+                if flag
+            ],
+            "by_proxy": m.by_proxy,
+            "home_service": m.home_service,
+            "appointment_at": m.appointment_at,
+            "answer": m.answer,
+            "outcome": m.outcome,
+            "result": m.result,
+            "feedback": m.feedback,
+            "satisfaction": m.satisfaction,
+            "advice_adopted": m.advice_adopted,
+            "requesters": [
+                {
+                    "id": r.pk,
+                    "role": r.role,
+                    "is_primary": r.is_primary,
+                    "name": r.name,
+                    "gender": r.gender,
+                    "age": r.age,
+                    "id_number": r.id_number_mask,
+                    "phone": r.phone_mask,
+                    "address": r.address_mask,
+                    "groups": r.group_codes,
+                }
+                for r in m.requesters.all()
+            ],
+            "allowed_actions": [t.code for t in services.allowed_transitions(m, user)],
+        }
+    )
+    return data
+
+
+def _event_out(e: MatterEvent) -> dict[str, Any]:
+    return {
+        "seq": e.seq,
+        "code": e.code,
+        "label": e.get_code_display(),
+        "from_state": e.from_state,
+        "to_state": e.to_state,
+        "actor": e.actor_label,
+        "org": e.org.name if e.org else "",
+        "at": e.at,
+        "note": e.note,
+        "data": e.data,
+    }
+
+
+def _registration(payload: MatterIn, user: User) -> services.RegistrationData:
+    region = None
+    if payload.region:
+        region = Region.objects.filter(code=payload.region).first()
+        if region is None:
+            raise InvalidInput(
+                _("区划代码无效。"), fields={"region": _("未知的区划代码：%(c)s") % {"c": payload.region}}
+            )
+    return services.RegistrationData(
+        channel=payload.channel,
+        domain=_by_code(LegalDomain, payload.domain, "domain"),
+        service_type=_by_code(ServiceType, payload.service_type, "service_type"),
+        title=payload.title,
+        facts=payload.facts,
+        region=region,
+        receiving_org=_org(payload.receiving_org_id, "receiving_org_id"),
+        requesters=[
+            services.RequesterData(
+                name=r.name,
+                id_number=r.id_number,
+                phone=r.phone,
+                address=r.address,
+                gender=r.gender,
+                age=r.age,
+                groups=list(r.groups),
+                role=r.role,
+                is_primary=r.is_primary,
+            )
+            for r in payload.requesters
+        ],
+        urgent=payload.urgent,
+        risk_escalation=payload.risk_escalation,
+        risk_group=payload.risk_group,
+        risk_stability=payload.risk_stability,
+        by_proxy=payload.by_proxy,
+        home_service=payload.home_service,
+        appointment_at=payload.appointment_at,
+    )
+
+
+def _access(request: HttpRequest, number: str) -> Matter:
+    return selectors.access_matter(_user(request), number)
+
+
+# --- endpoints ---------------------------------------------------------------------------------
+
+
+@router.post(
+    "/matters",
+    response={201: MatterOut, 200: MatterOut},
+    summary="登记服务事项",
+    description="支持 `Idempotency-Key` 请求头：重试返回同一事项（200），不会重复登记。",
+)
+def create_matter(request: HttpRequest, payload: MatterIn) -> Status:
+    user = _user(request)
+
+    def create() -> tuple[int, dict[str, Any]]:
+        matter = services.do_register_matter(_registration(payload, user), actor=user, created_via="api")
+        return 201, matter_out(selectors.access_matter(user, matter.number), user)
+
+    status, body, replayed = run_idempotent(request, "matters.create", payload.dict(), create)
+    return Status(200 if replayed else status, body)
+
+
+@router.get("/matters", response=MatterPage, summary="事项列表（游标分页）")
+def list_matters(request: HttpRequest, filters: Query[MatterFilters]) -> dict[str, Any]:
+    params = {
+        k: str(v) for k, v in filters.dict().items() if v not in (None, "") and k not in ("cursor", "limit")
+    }
+    if filters.overdue:
+        params["overdue"] = "1"
+    qs = selectors.search_matters(_user(request), params)
+    items, next_cursor = paginate(qs, filters.cursor, filters.limit)
+    return {"items": [_summary(m) for m in items], "next_cursor": next_cursor}
+
+
+@router.get("/matters/{number}", response=MatterOut, summary="事项详情")
+def get_matter(request: HttpRequest, number: str) -> dict[str, Any]:
+    return matter_out(_access(request, number), _user(request))
+
+
+@router.patch("/matters/{number}", response=MatterOut, summary="修改登记信息")
+def update_matter(request: HttpRequest, number: str, payload: MatterUpdateIn) -> dict[str, Any]:
+    user = _user(request)
+    matter = _access(request, number)
+    changes = payload.dict(exclude_unset=True)
+    if "domain" in changes:
+        changes["domain"] = _by_code(LegalDomain, changes["domain"], "domain")
+    services.do_update_matter(matter, changes, actor=user)
+    return matter_out(_access(request, number), user)
+
+
+@router.get("/matters/{number}/events", response=list[EventOut], summary="事项日志")
+def matter_events(request: HttpRequest, number: str) -> list[dict[str, Any]]:
+    return [_event_out(e) for e in selectors.events_of(_access(request, number))]
+
+
+@router.post(
+    "/matters/{number}/transitions/{code}",
+    response=MatterOut,
+    summary="流转操作",
+    description="code: "
+    + "、".join(f"{c}（{t.label}）" for c, t in TRANSITIONS.items() if t.actor == "holder"),
+)
+def take_transition(request: HttpRequest, number: str, code: str, payload: TransitionIn) -> dict[str, Any]:
+    user = _user(request)
+    matter = _access(request, number)
+    if code not in TRANSITIONS or TRANSITIONS[code].actor != "holder":
+        raise NotFound(_("未知的操作：%(code)s") % {"code": code})
+    data: dict[str, Any] = {
+        "outcome": payload.outcome,
+        "method": payload.method,
+        "satisfaction": payload.satisfaction,
+        "advice_adopted": payload.advice_adopted,
+    }
+    if code == "transfer":
+        to_org = _org(payload.to_org_id, "to_org_id")
+        if to_org is None:
+            raise InvalidInput(_("请指定接收单位。"), fields={"to_org_id": _("必填。")})
+        person = None
+        if payload.to_person_id is not None:
+            person = Person.objects.filter(pk=payload.to_person_id).first()
+            if person is None:
+                raise InvalidInput(_("人员不存在。"), fields={"to_person_id": _("人员不存在。")})
+        data["transfer"] = services.TransferData(
+            to_org=to_org,
+            service_type=_by_code(ServiceType, payload.service_type, "service_type")
+            if payload.service_type
+            else None,
+            to_person=person,
+            instructions=payload.instructions,
+            where_to_go=payload.where_to_go,
+            due_date=payload.due_date,
+        )
+    if code == "refer_out":
+        data["referral_org"] = _org(payload.referral_org_id, "referral_org_id")
+    services.transition(matter, code, actor=user, note=payload.note, payload=data)
+    return matter_out(_access(request, number), user)
+
+
+@router.post("/matters/{number}/hand-over", response=MatterOut, summary="首问责任交接")
+def hand_over(request: HttpRequest, number: str, payload: HandOverIn) -> dict[str, Any]:
+    user = _user(request)
+    matter = _access(request, number)
+    to_user = User.objects.filter(username=payload.to_user, is_active=True).first()
+    if to_user is None:
+        raise InvalidInput(_("接手人员不存在。"), fields={"to_user": _("没有这个账号。")})
+    services.do_hand_over(matter, to_user, actor=user, note=payload.note)
+    return matter_out(_access(request, number), user)
+
+
+@router.post(
+    "/matters/{number}/requesters/{requester_id}/reveal",
+    response=RevealOut,
+    summary="查看完整个人信息（需权限，记入审计日志）",
+)
+def reveal(request: HttpRequest, number: str, requester_id: int, payload: RevealIn) -> dict[str, str]:
+    matter = _access(request, number)
+    requester = matter.requesters.filter(pk=requester_id).first()
+    if requester is None:
+        raise NotFound(_("当事人不存在。"))
+    return services.do_reveal_personal_data(requester, actor=_user(request), reason=payload.reason)
+
+
+@router.post("/matters/{number}/attachments", response={201: AttachmentOut}, summary="上传附件")
+def upload(request: HttpRequest, number: str, file: File[UploadedFile]) -> Status:
+    matter = _access(request, number)
+    attachment = services.do_add_attachment(matter, file, actor=_user(request))
+    return Status(201, attachment)
+
+
+@router.get(
+    "/people/matters", response=list[MatterSummary], summary="同一当事人的历史事项（按身份证号或电话）"
+)
+def person_history(
+    request: HttpRequest,
+    id_number: str = "",
+    phone: str = "",
+) -> list[dict[str, Any]]:
+    qs = selectors.person_history(_user(request), id_number=id_number, phone=phone)
+    return [_summary(m) for m in qs[:200]]
