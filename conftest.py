@@ -17,3 +17,13 @@ def district(db) -> District:
 @pytest.fixture
 def users(district: District) -> dict:
     return district.users
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached reference data must not outlive a test's rolled-back transaction."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -11,9 +11,22 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from yizhan.accounts.models import User
+from yizhan.core.cache import cached
 
 
 class LockoutModelBackend(ModelBackend):
+    def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        """As Django's, but cached across requests (bumped when roles or grants change)."""
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            user_obj._perm_cache = cached(
+                "perms",
+                str(user_obj.pk),
+                lambda: super(LockoutModelBackend, self).get_all_permissions(user_obj),
+            )
+        return user_obj._perm_cache
+
     def authenticate(
         self,
         request: HttpRequest | None,

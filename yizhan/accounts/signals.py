@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from yizhan.accounts.models import ApiToken, User
 from yizhan.audit import services as audit
 from yizhan.audit.models import AuditAction
+from yizhan.core.cache import bump_on_change
 
 
 @receiver(user_logged_in)
@@ -27,4 +31,24 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
     username = str(credentials.get("username", ""))[:64]
     audit.record(
         AuditAction.LOGIN_FAILED, object_type="accounts.user", object_repr=username, actor_label=username
+    )
+
+
+# roles or grants changed: cached permission sets are stale
+_bump_perms = bump_on_change("perms")
+m2m_changed.connect(_bump_perms, sender=User.groups.through, weak=False, dispatch_uid="yz-perms-user-groups")
+m2m_changed.connect(
+    _bump_perms, sender=User.user_permissions.through, weak=False, dispatch_uid="yz-perms-user"
+)
+m2m_changed.connect(_bump_perms, sender=Group.permissions.through, weak=False, dispatch_uid="yz-perms-group")
+post_save.connect(_bump_perms, sender=User, weak=False, dispatch_uid="yz-perms-user-save")
+
+# a token revoked or its user deactivated: cached token look-ups are stale
+_bump_tokens = bump_on_change("tokens")
+for _model in (ApiToken, User):
+    post_save.connect(
+        _bump_tokens, sender=_model, weak=False, dispatch_uid=f"yz-tokens-{_model.__name__}-save"
+    )
+    post_delete.connect(
+        _bump_tokens, sender=_model, weak=False, dispatch_uid=f"yz-tokens-{_model.__name__}-delete"
     )

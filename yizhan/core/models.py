@@ -4,7 +4,7 @@ in-app notifications."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 
@@ -43,18 +43,26 @@ class Sequence(models.Model):
 
     @classmethod
     def next_value(cls, key: str) -> int:
-        """Must run inside a transaction; concurrent callers serialise on the row."""
-        if not transaction.get_connection().in_atomic_block:
+        """Must run inside a transaction; concurrent callers serialise on the row (one round trip)."""
+        connection = transaction.get_connection()
+        if not connection.in_atomic_block:
             raise RuntimeError("Sequence.next_value must run inside transaction.atomic()")
-        updated = cls.objects.filter(key=key).update(value=models.F("value") + 1)
-        if not updated:
-            try:
-                with transaction.atomic():
-                    cls.objects.create(key=key, value=1)
-                return 1
-            except Exception:
-                cls.objects.filter(key=key).update(value=models.F("value") + 1)
-        return cls.objects.filter(key=key).values_list("value", flat=True).get()
+        q = connection.ops.quote_name
+        table, value, name = q(cls._meta.db_table), q("value"), q("key")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET {value} = {value} + 1 WHERE {name} = %s RETURNING {value}",  # noqa: S608
+                [key],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            return int(row[0])
+        try:
+            with transaction.atomic():
+                cls.objects.create(key=key, value=1)
+            return 1
+        except IntegrityError:  # created concurrently by another request
+            return cls.next_value(key)
 
 
 class IdempotencyRecord(models.Model):

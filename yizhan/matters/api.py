@@ -15,15 +15,8 @@ from yizhan.api.idempotency import run_idempotent
 from yizhan.api.pagination import paginate
 from yizhan.core.errors import InvalidInput, NotFound
 from yizhan.matters import selectors, services
-from yizhan.matters.models import (
-    Channel,
-    Gender,
-    LegalDomain,
-    Matter,
-    MatterEvent,
-    PartyRole,
-    ServiceType,
-)
+from yizhan.matters.models import Channel, Gender, Matter, MatterEvent, PartyRole
+from yizhan.matters.reference import domain_by_code, service_type_by_code
 from yizhan.matters.states import TRANSITIONS
 from yizhan.orgs.models import Organization, Person, Region
 
@@ -226,13 +219,6 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _by_code(model: type[LegalDomain] | type[ServiceType], code: str, field: str) -> Any:
-    obj = model.objects.filter(code=code).first()
-    if obj is None:
-        raise InvalidInput(_("代码无效。"), fields={field: _("未知的代码：%(code)s") % {"code": code}})
-    return obj
-
-
 def _org(org_id: int | None, field: str) -> Organization | None:
     if org_id is None:
         return None
@@ -331,8 +317,8 @@ def _registration(payload: MatterIn, user: User) -> services.RegistrationData:
             )
     return services.RegistrationData(
         channel=payload.channel,
-        domain=_by_code(LegalDomain, payload.domain, "domain"),
-        service_type=_by_code(ServiceType, payload.service_type, "service_type"),
+        domain=domain_by_code(payload.domain),
+        service_type=service_type_by_code(payload.service_type),
         title=payload.title,
         facts=payload.facts,
         region=region,
@@ -379,7 +365,7 @@ def create_matter(request: HttpRequest, payload: MatterIn) -> Status:
 
     def create() -> tuple[int, dict[str, Any]]:
         matter = services.do_register_matter(_registration(payload, user), actor=user, created_via="api")
-        return 201, matter_out(selectors.access_matter(user, matter.number), user)
+        return 201, matter_out(matter, user)
 
     status, body, replayed = run_idempotent(request, "matters.create", payload.dict(), create)
     return Status(200 if replayed else status, body)
@@ -408,7 +394,7 @@ def update_matter(request: HttpRequest, number: str, payload: MatterUpdateIn) ->
     matter = _access(request, number)
     changes = payload.dict(exclude_unset=True)
     if "domain" in changes:
-        changes["domain"] = _by_code(LegalDomain, changes["domain"], "domain")
+        changes["domain"] = domain_by_code(changes["domain"])
     services.do_update_matter(matter, changes, actor=user)
     return matter_out(_access(request, number), user)
 
@@ -447,9 +433,7 @@ def take_transition(request: HttpRequest, number: str, code: str, payload: Trans
                 raise InvalidInput(_("人员不存在。"), fields={"to_person_id": _("人员不存在。")})
         data["transfer"] = services.TransferData(
             to_org=to_org,
-            service_type=_by_code(ServiceType, payload.service_type, "service_type")
-            if payload.service_type
-            else None,
+            service_type=service_type_by_code(payload.service_type) if payload.service_type else None,
             to_person=person,
             instructions=payload.instructions,
             where_to_go=payload.where_to_go,

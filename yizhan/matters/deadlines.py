@@ -4,24 +4,33 @@ from __future__ import annotations
 
 import datetime
 
+from yizhan.core.cache import cached
 from yizhan.core.models import CalendarOverride
 from yizhan.lib.workdays import DueDate, add_workdays, workdays_between
 from yizhan.matters.models import ServiceType, TimeLimitRule
 from yizhan.orgs.models import Region
+from yizhan.orgs.selectors import region_chain
 
 
 def calendar_overrides() -> dict[datetime.date, bool]:
-    return dict(CalendarOverride.objects.values_list("date", "is_workday"))
+    return cached(
+        "calendar", "overrides", lambda: dict(CalendarOverride.objects.values_list("date", "is_workday"))
+    )
+
+
+def _rules() -> dict[tuple[int, str | None], TimeLimitRule]:
+    return {(rule.service_type_id, rule.region_id): rule for rule in TimeLimitRule.objects.all()}
 
 
 def time_limit_for(service_type: ServiceType, region: Region | None) -> TimeLimitRule | None:
     """The most specific rule: the region's own, then its parents', then the default."""
-    rules = {rule.region_id: rule for rule in TimeLimitRule.objects.filter(service_type=service_type)}
+    rules = cached("time_limits", "all", _rules)
     if region is not None:
-        for ancestor in region.ancestors():
-            if ancestor.code in rules:
-                return rules[ancestor.code]
-    return rules.get(None)
+        for ancestor in region_chain(region.code):
+            rule = rules.get((service_type.pk, ancestor.code))
+            if rule is not None:
+                return rule
+    return rules.get((service_type.pk, None))
 
 
 def due_date_for(

@@ -152,6 +152,13 @@ def _append_event(
     )
 
 
+def _prefetched(obj: Any, name: str, queryset: Any, items: list[Any]) -> None:
+    """Fill Django's prefetch cache with rows we already hold, as prefetch_related would."""
+    queryset._result_cache = list(items)
+    queryset._prefetch_done = True
+    obj._prefetched_objects_cache = {**getattr(obj, "_prefetched_objects_cache", {}), name: queryset}
+
+
 def _require_perm(actor: User, permission: str, label: str) -> None:
     if not actor.has_perm(permission):
         raise Forbidden(_("您的账号没有「%(action)s」的权限。") % {"action": label})
@@ -340,8 +347,9 @@ def do_register_matter(
     receiving = _clean_registration(data, actor)
     now = _now()
     region = data.region or receiving.region
-    # not durable: the API ties its idempotency record to this same transaction
-    with transaction.atomic():
+    # not durable, no savepoint: the API ties its idempotency record to this same transaction, and an
+    # error here must roll back everything anyway
+    with transaction.atomic(savepoint=False):
         due = deadlines.due_date_for(data.service_type, region, timezone.localtime(now).date())
         matter = Matter.objects.create(
             number=_matter_number(region, now),
@@ -371,17 +379,23 @@ def do_register_matter(
             due_provisional=due.provisional if due else False,
             created_via=created_via,
         )
-        rows = [_requester_row(matter, item) for item in data.requesters]
-        Requester.objects.bulk_create(rows)
-        if any(item.groups for item in data.requesters):
-            saved = list(matter.requesters.order_by("id"))
-            RequesterGroup.objects.bulk_create(
-                [
-                    RequesterGroup(requester=row, matter=matter, group=group)
-                    for row, item in zip(saved, data.requesters, strict=True)
-                    for group in dict.fromkeys(item.groups)
-                ]
+        rows = Requester.objects.bulk_create([_requester_row(matter, item) for item in data.requesters])
+        group_rows = RequesterGroup.objects.bulk_create(
+            [
+                RequesterGroup(requester=row, matter=matter, group=group)
+                for row, item in zip(rows, data.requesters, strict=True)
+                for group in dict.fromkeys(item.groups)
+            ]
+        )
+        # the caller gets the matter with its requesters and groups in hand (no re-read)
+        for row in rows:
+            _prefetched(
+                row,
+                "group_rows",
+                RequesterGroup.objects.filter(requester=row),
+                [g for g in group_rows if g.requester is row],
             )
+        _prefetched(matter, "requesters", Requester.objects.filter(matter=matter), rows)
         _append_event(
             matter,
             EventCode.REGISTER,

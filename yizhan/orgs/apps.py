@@ -6,3 +6,6 @@ class OrgsConfig(AppConfig):
     name = "yizhan.orgs"
     label = "orgs"
     verbose_name = _("组织机构")
+
+    def ready(self) -> None:
+        from yizhan.orgs import signals  # noqa: F401 - cache invalidation

@@ -4,15 +4,30 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from yizhan.orgs.models import Organization, OrgCategory
+from yizhan.core.cache import cached
+from yizhan.orgs.models import Organization, OrgCategory, Region
+
+
+def region_chain(code: str) -> list[Region]:
+    """A region and its parents, nearest first (cached: the division tree rarely changes)."""
+
+    def load() -> list[Region]:
+        region = Region.objects.filter(code=code).first()
+        return region.ancestors() if region else []
+
+    return cached("regions", f"chain:{code}", load)
 
 
 def subtree_ids(org_id: int) -> frozenset[int]:
-    """The unit and all units below it (one indexed prefix query on the materialised path)."""
-    path = Organization.objects.filter(pk=org_id).values_list("path", flat=True).first()
-    if path is None:
-        return frozenset()
-    return frozenset(Organization.objects.filter(path__startswith=path).values_list("pk", flat=True))
+    """The unit and all units below it (a prefix query on the materialised path, cached)."""
+
+    def load() -> frozenset[int]:
+        path = Organization.objects.filter(pk=org_id).values_list("path", flat=True).first()
+        if path is None:
+            return frozenset()
+        return frozenset(Organization.objects.filter(path__startswith=path).values_list("pk", flat=True))
+
+    return cached("orgs", f"subtree:{org_id}", load)
 
 
 def visible_orgs(user) -> QuerySet[Organization]:
