@@ -32,6 +32,23 @@ MANAGE_USERS = "accounts.manage_accounts"
 VIEW_AUDIT = "audit.view_audit_log"
 
 
+def _crud(app: str, *models: str, actions: tuple[str, ...] = ("add", "change", "view")) -> tuple[str, ...]:
+    """Django's model permissions for the admin screens."""
+    return tuple(f"{app}.{action}_{model}" for model in models for action in actions)
+
+
+ORG_ADMIN = (
+    MANAGE_ORGS,
+    *_crud("orgs", "region", "organization", "person", "advisercontract", "dutyshift", "servicewindow"),
+)
+CONFIG_ADMIN = (
+    MANAGE_TIME_LIMITS,
+    *_crud("matters", "timelimitrule", "legaldomain", "servicetype"),
+    *_crud("core", "calendaroverride"),
+)
+ROSTER_ADMIN = (*_crud("orgs", "person", "advisercontract", "dutyshift"), "orgs.view_organization")
+
+
 @dataclass(frozen=True)
 class Role:
     code: str
@@ -52,18 +69,18 @@ ROLES: tuple[Role, ...] = (
         (REGISTER, HANDLE, FEED_BACK, FOLLOW_UP, REVEAL, HAND_OVER, TRANSFER, VIEW_LEDGERS),
     ),
     Role("office_manager", _("司法所负责人"), _MANAGER),
-    Role(
-        "district_manager",
-        _("区县司法局管理人员"),
-        (*_MANAGER, MANAGE_TIME_LIMITS, MANAGE_ORGS),
-    ),
+    Role("district_manager", _("区县司法局管理人员"), (*_MANAGER, *CONFIG_ADMIN, *ROSTER_ADMIN, MANAGE_ORGS)),
     Role(
         "city_manager", _("市司法局管理人员"), (SUPERVISE, VIEW_LEDGERS, EXPORT_LEDGERS, MANAGE_TIME_LIMITS)
     ),
     # 三员: separated duties
-    Role("system_admin", _("系统管理员"), (MANAGE_ORGS, MANAGE_TIME_LIMITS)),
-    Role("security_admin", _("安全保密管理员"), (MANAGE_USERS,)),
-    Role("auditor", _("安全审计员"), (VIEW_AUDIT,)),
+    Role("system_admin", _("系统管理员"), (*ORG_ADMIN, *CONFIG_ADMIN)),
+    Role(
+        "security_admin",
+        _("安全保密管理员"),
+        (MANAGE_USERS, *_crud("accounts", "user", "apitoken"), "auth.view_group"),
+    ),
+    Role("auditor", _("安全审计员"), (VIEW_AUDIT, "audit.view_auditlog")),
     Role("integration", _("集成客户端"), (REGISTER, TRANSFER, FEED_BACK, FOLLOW_UP)),
 )
 

@@ -178,6 +178,9 @@ EXTERNAL_DEPARTMENTS = [
     ("西固区民政局", "", "低保、特困、临时救助：携带身份证、户口簿、收入证明。"),
 ]
 
+# roles that use the administration screens (/admin/) for their configuration work
+STAFF_ADMIN_ROLES = {"system_admin", "security_admin", "auditor", "district_manager"}
+
 ROLE_ACCOUNTS = [
     # username, role, full name, unit key
     ("clerk", "clerk", "赵晓燕", "center"),
@@ -531,7 +534,7 @@ def _accounts(district: District, password: str | None) -> None:
             username=username,
             full_name=full_name,
             unit=district.unit(unit_key),
-            is_staff=role == "system_admin",
+            is_staff=role in STAFF_ADMIN_ROLES,
         )
         user.set_password(secret)
         user.save()

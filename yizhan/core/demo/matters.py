@@ -374,6 +374,8 @@ def _one(ctx: Context, batch: Batch, start: datetime.date, days: int, today: dat
         state = MatterState.TRANSFERRED
         matter.current_org = to_org
         handler = _staff(ctx, to_org) if to_org.kind != OrgKind.EXTERNAL_DEPARTMENT else clerk
+        # units without an account of their own (firms, external departments): the window records for them
+        behalf = {} if handler.unit_id == to_org.pk else {"on_behalf_of": to_org.name}
         if rng.random() < progress + 0.1:
             moment = later(2)
             transfer.status, transfer.accepted_by, transfer.accepted_at = (
@@ -381,7 +383,7 @@ def _one(ctx: Context, batch: Batch, start: datetime.date, days: int, today: dat
                 handler,
                 moment,
             )
-            event(EventCode.ACCEPT, moment, handler, state, MatterState.ACCEPTED)
+            event(EventCode.ACCEPT, moment, handler, state, MatterState.ACCEPTED, data=behalf)
             state = MatterState.ACCEPTED
             matter.assignee = handler
             if rng.random() < progress:
@@ -407,7 +409,7 @@ def _one(ctx: Context, batch: Batch, start: datetime.date, days: int, today: dat
                     state,
                     MatterState.CONCLUDED,
                     result,
-                    {"outcome": outcome},
+                    {"outcome": outcome, **behalf},
                 )
                 state = MatterState.CONCLUDED
                 matter.current_org = receiving
