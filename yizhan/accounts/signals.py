@@ -52,3 +52,8 @@ for _model in (ApiToken, User):
     post_delete.connect(
         _bump_tokens, sender=_model, weak=False, dispatch_uid=f"yz-tokens-{_model.__name__}-delete"
     )
+
+# whether a unit has handler accounts (units without them are recorded for by their dispatcher)
+_bump_orgs = bump_on_change("orgs")
+post_save.connect(_bump_orgs, sender=User, weak=False, dispatch_uid="yz-orgs-user-save")
+m2m_changed.connect(_bump_orgs, sender=User.groups.through, weak=False, dispatch_uid="yz-orgs-user-groups")

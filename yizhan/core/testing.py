@@ -75,6 +75,7 @@ def step_arguments(code: str, district: Any) -> tuple[str, dict[str, Any]]:
         "feed_back": ("已电话告知当事人。", {"method": "phone"}),
         "follow_up": ("", {"satisfaction": "satisfied", "advice_adopted": True}),
         "archive": ("", {}),
+        "reopen": ("当事人对调解结果提出异议，经审查重新办理。", {}),
     }[code]
 
 

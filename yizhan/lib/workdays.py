@@ -76,3 +76,16 @@ def workdays_between(start: datetime.date, end: datetime.date, overrides: Overri
         if is_workday(current, overrides):
             count += 1
     return sign * count
+
+
+def add_days_rolling(start: datetime.date, days: int, overrides: Overrides | None = None) -> DueDate:
+    """``days`` calendar days after ``start``; a last day that is not a working day moves to the next
+    working day (the usual rule for statutory periods counted in 日, e.g. 法律援助法第四十三条)."""
+    if days < 0:
+        raise ValueError("days must be non-negative")
+    due = start + datetime.timedelta(days=days)
+    provisional = not (overrides and due in overrides) and not _package_knows(due)
+    while not is_workday(due, overrides):
+        due += datetime.timedelta(days=1)
+        provisional = provisional or (not (overrides and due in overrides) and not _package_knows(due))
+    return DueDate(due, provisional)

@@ -25,13 +25,22 @@ from yizhan.matters.states import OPEN_STATES
 RELATED = ("receiving_org", "current_org", "domain", "service_type", "first_responsible", "region")
 
 
+def _single_root() -> bool:
+    from yizhan.core.cache import cached
+    from yizhan.orgs.models import Organization
+
+    return cached(
+        "orgs", "single-root", lambda: Organization.objects.filter(parent__isnull=True).count() == 1
+    )
+
+
 def _scope_filter(user: User) -> Q | None:
     """None means "everything" (a unit at the top of the tree with no parent)."""
     if not user.is_authenticated or user.unit_id is None:
         return Q(pk__in=[])
     unit = user.unit
-    if unit is not None and unit.parent_id is None and unit.category == "administration":
-        return None  # the top of the tree (a city bureau or province department) sees everything
+    if unit is not None and unit.parent_id is None and _single_root():
+        return None  # the top of the only tree (a city bureau or province department) sees everything
     ids = list(user.scope_org_ids)
     transferred_in = Transfer.objects.filter(matter=OuterRef("pk"), to_org_id__in=ids)
     return Q(receiving_org_id__in=ids) | Q(current_org_id__in=ids) | Q(Exists(transferred_in))
@@ -178,10 +187,13 @@ def search_matters(user: User, params: dict[str, str]) -> QuerySet[Matter]:
         except ValueError:
             org_id = -1
         qs = qs.filter(Q(receiving_org_id=org_id) | Q(current_org_id=org_id))
-    if params.get("date_from"):
-        qs = qs.filter(registered_at__date__gte=params["date_from"])
-    if params.get("date_to"):
-        qs = qs.filter(registered_at__date__lte=params["date_to"])
+    for key, lookup in (("date_from", "registered_at__date__gte"), ("date_to", "registered_at__date__lte")):
+        if params.get(key):
+            try:
+                day = datetime.date.fromisoformat(params[key])
+            except ValueError as exc:
+                raise InvalidInput(_("日期有误。"), fields={key: _("日期格式应为 YYYY-MM-DD。")}) from exc
+            qs = qs.filter(**{lookup: day})
     if params.get("overdue") in ("1", "true"):
         qs = qs.filter(state__in=OPEN_STATES, due_date__lt=timezone.localdate())
     text = (params.get("q") or "").strip()

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -122,7 +123,7 @@ def _locked(matter: Matter) -> Matter:
     )
 
 
-def _append_event(
+def append_event(
     matter: Matter,
     code: str,
     *,
@@ -180,8 +181,26 @@ def _pending_transfer(matter: Matter) -> Transfer | None:
     )
 
 
+def unit_has_handlers(org: Organization) -> bool:
+    """Whether anyone at ``org`` can handle matters in the system (cached with the org tree)."""
+    from yizhan.core.cache import cached
+
+    return cached(
+        "orgs",
+        f"has-handlers:{org.pk}",
+        lambda: User.objects.filter(
+            unit=org, is_active=True, groups__permissions__codename="handle_matter"
+        ).exists(),
+    )
+
+
 def _held_by_external(matter: Matter, t: Transition) -> bool:
-    return t.dispatcher_may_act_for_external and matter.current_org.category == OrgCategory.EXTERNAL
+    """External departments — and units with no handler account (many law firms) — cannot act in the
+    system: the unit that dispatched the matter records their answer."""
+    if not t.dispatcher_may_act_for_external:
+        return False
+    org = matter.current_org
+    return org.category == OrgCategory.EXTERNAL or not unit_has_handlers(org)
 
 
 def _required_permission(matter: Matter, t: Transition) -> str | None:
@@ -335,16 +354,43 @@ def set_personal_data(row: Requester, *, id_number: str = "", phone: str = "", a
         row.address_mask = pii.mask_address(address)[:64]
 
 
+def duty_clerk(unit: Organization) -> User | None:
+    """Who answers for a request that arrives online at ``unit``: its first active front-desk account."""
+    return (
+        User.objects.filter(
+            unit=unit, is_active=True, is_integration=False, groups__permissions__codename="register_matter"
+        )
+        .order_by("id")
+        .first()
+    )
+
+
 def do_register_matter(
     data: RegistrationData,
     *,
-    actor: User,
+    actor: User | None,
     created_via: str = CreatedVia.UI,
     first_responsible: User | None = None,
 ) -> Matter:
-    """登记: the first staff member who receives the request becomes its first-responsible person."""
-    _require_perm(actor, roles.REGISTER, _("登记"))
-    receiving = _clean_registration(data, actor)
+    """登记: the first staff member who receives the request becomes its first-responsible person.
+
+    ``actor`` is None for a citizen's own online submission: then ``data.receiving_org`` names the
+    unit it goes to and that unit's duty clerk becomes first-responsible.
+    """
+    if actor is None:
+        if data.receiving_org is None:
+            raise InvalidInput(_("请选择受理单位。"), fields={"receiving_org": _("请选择受理单位。")})
+        first_responsible = first_responsible or duty_clerk(data.receiving_org)
+        if first_responsible is None:
+            raise InvalidInput(
+                _("该单位暂不受理网上申请，请选择其他单位。"),
+                fields={"receiving_org": _("该单位暂无值班人员。")},
+            )
+        _clean_requesters(data.requesters)
+        receiving = data.receiving_org
+    else:
+        _require_perm(actor, roles.REGISTER, _("登记"))
+        receiving = _clean_registration(data, actor)
     now = _now()
     region = data.region or receiving.region
     # not durable, no savepoint: the API ties its idempotency record to this same transaction, and an
@@ -396,10 +442,11 @@ def do_register_matter(
                 [g for g in group_rows if g.requester is row],
             )
         _prefetched(matter, "requesters", Requester.objects.filter(matter=matter), rows)
-        _append_event(
+        append_event(
             matter,
             EventCode.REGISTER,
             actor=actor,
+            actor_label="" if actor else _("群众（网上提交）"),
             at=now,
             to_state=MatterState.REGISTERED,
             seq=1,
@@ -413,6 +460,7 @@ def do_register_matter(
             AuditAction.CREATE,
             matter,
             actor=actor,
+            actor_label="" if actor else _("群众（网上提交）"),
             changes={
                 "number": matter.number,
                 "channel": matter.channel,
@@ -486,7 +534,7 @@ def transition(
         if t.target not in OPEN_STATES and t.target != MatterState.CONCLUDED and locked.closed_at is None:
             locked.closed_at = now
         locked.save()
-        _append_event(
+        append_event(
             locked,
             code,
             actor=actor,
@@ -710,6 +758,27 @@ def _effect_follow_up(
     return {"satisfaction": satisfaction, "advice_adopted": adopted}
 
 
+def _effect_reopen(
+    m: Matter, actor: User | None, note: str, payload: dict[str, Any], now: datetime.datetime
+) -> dict:
+    """Back to handling: by default at the unit that concluded it (the last transfer's target)."""
+    target = payload.get("org")
+    if target is None:
+        last = m.transfers.exclude(status=TransferStatus.SUPERSEDED).order_by("-created_at", "-id").first()
+        target = last.to_org if last else m.receiving_org
+    if not isinstance(target, Organization):
+        raise InvalidInput(_("重新办理的单位无效。"), fields={"org": _("重新办理的单位无效。")})
+    previous = {"outcome": m.outcome, "concluded_at": str(m.concluded_at)}
+    m.current_org = target
+    m.outcome = ""
+    m.concluded_at = None
+    m.closed_at = None
+    m.fed_back_at = None
+    m.followed_up_at = None
+    m.satisfaction = ""
+    return {"org": target.name, "previous": previous["outcome"]}
+
+
 def _effect_withdraw(
     m: Matter, actor: User | None, note: str, payload: dict[str, Any], now: datetime.datetime
 ) -> dict:
@@ -732,6 +801,7 @@ _EFFECTS = {
     "follow_up": _effect_follow_up,
     "rate": _effect_follow_up,
     "withdraw": _effect_withdraw,
+    "reopen": _effect_reopen,
 }
 
 
@@ -750,7 +820,7 @@ def _notify_after(matter_id: int, code: str) -> None:
                 kind="transfer",
                 message=_("新分流事项：%(number)s %(title)s")
                 % {"number": matter.number, "title": matter.title},
-                link=f"/staff/matters/{matter.number}/",
+                link=reverse("matters:detail", args=[matter.number]),
             )
             for user in recipients.distinct()
         ]
@@ -813,7 +883,7 @@ def do_hand_over(matter: Matter, to_user: User, *, actor: User, note: str) -> Ma
             locked.assignee = to_user
         locked.save(update_fields=["first_responsible", "assignee", "updated_at"])
         now = _now()
-        _append_event(
+        append_event(
             locked,
             EventCode.HAND_OVER,
             actor=actor,
@@ -832,7 +902,7 @@ def do_hand_over(matter: Matter, to_user: User, *, actor: User, note: str) -> Ma
             kind="hand_over",
             message=_("%(who)s 将事项 %(number)s 交接给您")
             % {"who": actor.display_name, "number": locked.number},
-            link=f"/staff/matters/{locked.number}/",
+            link=reverse("matters:detail", args=[locked.number]),
         )
     matter.refresh_from_db()
     return matter
@@ -881,7 +951,7 @@ def do_update_matter(matter: Matter, changes: dict[str, Any], *, actor: User) ->
         after = {name: _plain(getattr(locked, name)) for name in changes}
         changed = audit.diff(before, after)
         if changed:
-            _append_event(locked, EventCode.UPDATE, actor=actor, at=_now(), data={"fields": sorted(changed)})
+            append_event(locked, EventCode.UPDATE, actor=actor, at=_now(), data={"fields": sorted(changed)})
             audit.record(AuditAction.UPDATE, locked, actor=actor, changes=changed)
     matter.refresh_from_db()
     return matter
@@ -944,7 +1014,7 @@ def do_add_attachment(matter: Matter, upload: UploadedFile, *, actor: User) -> A
         )
         attachment.file.save(attachment.name, upload, save=False)
         attachment.save()
-        _append_event(locked, EventCode.ATTACH, actor=actor, at=_now(), data={"name": attachment.name})
+        append_event(locked, EventCode.ATTACH, actor=actor, at=_now(), data={"name": attachment.name})
         audit.record(
             AuditAction.CREATE,
             attachment,
@@ -1024,7 +1094,7 @@ def sweep_deadlines(today: datetime.date | None = None) -> SweepResult:
             supervisors = _supervisors_of(matter.current_org)
             recipients = {user.pk: user for user in supervisors}
             recipients.setdefault(matter.first_responsible_id, matter.first_responsible)
-            _append_event(
+            append_event(
                 matter,
                 EventCode.OVERDUE,
                 actor=None,
@@ -1042,7 +1112,7 @@ def sweep_deadlines(today: datetime.date | None = None) -> SweepResult:
                         kind="overdue",
                         message=_("事项 %(number)s 已超过办结期限（%(due)s），当前承办：%(org)s")
                         % {"number": matter.number, "due": matter.due_date, "org": matter.current_org.name},
-                        link=f"/staff/matters/{matter.number}/",
+                        link=reverse("matters:detail", args=[matter.number]),
                     )
                     for user in recipients.values()
                 ]

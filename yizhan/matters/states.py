@@ -114,10 +114,12 @@ TRANSITIONS: dict[str, Transition] = {
             note_label=_("退回理由"),
             dispatcher_may_act_for_external=True,
         ),
+        # a unit may also handle what it registered itself (a committee's own dispute, the centre's own
+        # application): start and conclude are open from "registered" too
         _t(
             "start",
             _("开始办理"),
-            {S.ACCEPTED},
+            {S.ACCEPTED, S.REGISTERED},
             S.IN_PROGRESS,
             roles.HANDLE,
             dispatcher_may_act_for_external=True,
@@ -125,12 +127,22 @@ TRANSITIONS: dict[str, Transition] = {
         _t(
             "conclude",
             _("办结"),
-            {S.ACCEPTED, S.IN_PROGRESS},
+            {S.ACCEPTED, S.IN_PROGRESS, S.REGISTERED},
             S.CONCLUDED,
             roles.HANDLE,
             needs_note=True,
             note_label=_("办理结果"),
             dispatcher_may_act_for_external=True,
+        ),
+        # after an objection or complaint is upheld against the conclusion, the supervisor sends it back
+        _t(
+            "reopen",
+            _("重新办理"),
+            {S.CONCLUDED, S.FED_BACK, S.FOLLOWED_UP},
+            S.ACCEPTED,
+            roles.SUPERVISE,
+            needs_note=True,
+            note_label=_("重新办理的原因"),
         ),
         _t(
             "feed_back",

@@ -126,9 +126,15 @@ def check_person(request: HttpRequest) -> HttpResponse:
 def matter_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     params = {key: value for key, value in request.GET.items() if value}
-    qs = selectors.search_matters(user, params).order_by("-registered_at", "-id")
+    errors: dict[str, str] = {}
+    try:
+        qs = selectors.search_matters(user, params).order_by("-registered_at", "-id")
+    except InvalidInput as error:
+        errors = error.fields
+        qs = selectors.visible_matters(user).none()
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
+        "errors": errors,
         "page": page,
         "params": params,
         "query": request.GET.urlencode(),

@@ -1,7 +1,7 @@
 import datetime
 
 from yizhan.lib import querycode
-from yizhan.lib.workdays import add_workdays, is_workday, workdays_between
+from yizhan.lib.workdays import add_days_rolling, add_workdays, is_workday, workdays_between
 
 D = datetime.date
 
@@ -48,3 +48,12 @@ def test_query_codes_are_twelve_digits_with_a_check_digit():
         assert querycode.is_well_formed(querycode.display(code))
         wrong = code[:-1] + str((int(code[-1]) + 1) % 10)
         assert not querycode.is_well_formed(wrong)
+
+
+def test_statutory_days_roll_over_holidays_to_the_next_working_day():
+    # seven days from 24 September 2026 end on 1 October, a holiday: due on 8 October
+    assert add_days_rolling(D(2026, 9, 24), 7).date == D(2026, 10, 8)
+    # an ordinary week: due exactly seven days later
+    assert add_days_rolling(D(2026, 11, 2), 7).date == D(2026, 11, 9)
+    # ending on a Sunday: the Monday
+    assert add_days_rolling(D(2026, 11, 1), 7).date == D(2026, 11, 9)

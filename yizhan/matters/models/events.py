@@ -30,6 +30,8 @@ class EventCode(models.TextChoices):
     ATTACH = "attach", _("上传附件")
     NOTE = "note", _("备注")
     OVERDUE = "overdue", _("超期督办")
+    REOPEN = "reopen", _("重新办理")
+    LEGAL_AID = "legal_aid", _("法律援助")
 
 
 class AppendOnlyError(Exception):

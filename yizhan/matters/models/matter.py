@@ -27,6 +27,7 @@ class Outcome(models.TextChoices):
     MEDIATION_FAILED = "mediation_failed", _("调解不成")
     AID_GRANTED = "aid_granted", _("给予法律援助")
     AID_REFUSED = "aid_refused", _("不予法律援助")
+    AID_TERMINATED = "aid_terminated", _("终止法律援助")
     NOTARIZED = "notarized", _("已出具公证书")
     APPRAISED = "appraised", _("已出具鉴定意见")
     REFERRED = "referred", _("已引导通过其他途径解决")

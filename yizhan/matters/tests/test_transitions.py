@@ -3,7 +3,7 @@
 import pytest
 
 from yizhan.core.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
-from yizhan.core.testing import PATHS, drive, step_arguments
+from yizhan.core.testing import PATHS, drive, register, step_arguments
 from yizhan.matters import services
 from yizhan.matters.models import Transfer, TransferStatus
 from yizhan.matters.states import TRANSITIONS, MatterState
@@ -190,3 +190,38 @@ def test_every_transition_is_audited(district, users):
     )
     assert actions.count("create") == 1
     assert actions.count("transition") == len(PATHS["fed_back"])
+
+
+def test_a_supervisor_reopens_a_concluded_matter_at_the_unit_that_concluded_it(district, users):
+    matter = drive(district, "fed_back")
+    services.transition(matter, "reopen", actor=users["manager"], note="调解协议未履行，重新调解。")
+    matter.refresh_from_db()
+    assert matter.state == MatterState.ACCEPTED
+    assert matter.current_org == district.committees[0]
+    assert matter.outcome == "" and matter.fed_back_at is None
+    with pytest.raises(Forbidden):  # the window clerk cannot reopen
+        services.transition(drive(district, "fed_back"), "reopen", actor=users["clerk"], note="x")
+
+
+def test_a_unit_concludes_what_it_registered_itself(district, users):
+    mediator = users["mediator"]
+    matter = register(mediator, receiving_org=district.committees[0])
+    services.transition(
+        matter, "conclude", actor=mediator, note="当场调解成功", payload={"outcome": "mediated"}
+    )
+    matter.refresh_from_db()
+    assert matter.state == MatterState.CONCLUDED
+
+
+def test_the_window_records_for_a_law_firm_without_accounts(district, users):
+    from yizhan.matters.services import TransferData
+
+    firm = district.firms[0]
+    matter = drive(district, "registered", service_type="lawyer_service")
+    clerk = users["clerk"]
+    services.transition(matter, "transfer", actor=clerk, payload={"transfer": TransferData(to_org=firm)})
+    services.transition(matter, "accept", actor=clerk)
+    services.transition(
+        matter, "conclude", actor=clerk, note="律师已出具法律意见", payload={"outcome": "advice_given"}
+    )
+    assert matter.events.get(code="accept").data["on_behalf_of"] == firm.name

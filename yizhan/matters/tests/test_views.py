@@ -201,3 +201,9 @@ def test_public_tracking_with_a_mistyped_code(client, district):
     assert "查询码有误" in response.content.decode() or response.status_code == 302
     response = client.get(reverse("portal:status", args=["000000000000"]))
     assert response.status_code == 404
+
+
+def test_a_bad_date_in_the_list_filters_is_a_message_not_a_500(clerk_client, district):
+    response = clerk_client.get(reverse("matters:list"), {"date_from": "2026-02-30"})
+    assert response.status_code == 200
+    assert "YYYY-MM-DD" in response.content.decode()
