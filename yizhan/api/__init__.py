@@ -80,7 +80,10 @@ def _register_routers() -> None:
     api.add_router("/", public_router)
     api.add_router("/", matters_router)
     api.add_router("/", orgs_router)
-    for module in ("yizhan.ledgers.api", "yizhan.legalaid.api", "yizhan.knowledge.api"):
+    from yizhan.ledgers.api import router as ledgers_router
+
+    api.add_router("/", ledgers_router)
+    for module in ("yizhan.legalaid.api", "yizhan.knowledge.api"):
         try:
             router = __import__(module, fromlist=["router"]).router
         except ModuleNotFoundError as exc:
