@@ -6,7 +6,9 @@ from yizhan.api import api
 urlpatterns = [
     path("", include("yizhan.portal.urls")),
     path("accounts/", include("yizhan.accounts.urls")),
+    path("legal-aid/", include("yizhan.legalaid.public_urls")),
     path("staff/ledgers/", include("yizhan.ledgers.urls")),
+    path("staff/legal-aid/", include("yizhan.legalaid.urls")),
     path("staff/orgs/", include("yizhan.orgs.urls")),
     path("staff/", include("yizhan.core.urls")),
     path("staff/", include("yizhan.matters.urls")),

@@ -28,6 +28,11 @@ VIEW_LEDGERS = "ledgers.view_ledgers"
 EXPORT_LEDGERS = "ledgers.export_ledgers"
 MANAGE_TIME_LIMITS = "matters.manage_time_limits"
 MANAGE_ORGS = "orgs.manage_organizations"
+LEGAL_AID_REVIEW = "legalaid.review_application"
+LEGAL_AID_DECIDE = "legalaid.decide_application"
+LEGAL_AID_HANDLE = "legalaid.handle_case"
+LEGAL_AID_CONFIGURE = "legalaid.configure_standards"
+LEGAL_AID_OBJECTION = "legalaid.decide_objection"
 MANAGE_USERS = "accounts.manage_accounts"
 VIEW_AUDIT = "audit.view_audit_log"
 
@@ -43,6 +48,8 @@ ORG_ADMIN = (
 )
 CONFIG_ADMIN = (
     MANAGE_TIME_LIMITS,
+    LEGAL_AID_CONFIGURE,
+    *_crud("legalaid", "hardshipstandard", "scopeextension"),
     *_crud("matters", "timelimitrule", "legaldomain", "servicetype"),
     *_crud("core", "calendaroverride"),
 )
@@ -57,19 +64,28 @@ class Role:
 
 
 _FRONT_DESK = (REGISTER, TRANSFER, FEED_BACK, FOLLOW_UP, REVEAL, HAND_OVER, VIEW_LEDGERS, EXPORT_LEDGERS)
-_MANAGER = (*_FRONT_DESK, HANDLE, SUPERVISE)
+_MANAGER = (*_FRONT_DESK, HANDLE, SUPERVISE, LEGAL_AID_REVIEW)
 
 ROLES: tuple[Role, ...] = (
-    Role("clerk", _("窗口接待员"), _FRONT_DESK),
+    Role("clerk", _("窗口接待员"), (*_FRONT_DESK, LEGAL_AID_REVIEW)),
     Role("volunteer", _("窗口志愿者"), (REGISTER, TRANSFER, FEED_BACK, FOLLOW_UP, VIEW_LEDGERS)),
     Role("hotline_agent", _("热线值班律师"), (REGISTER, TRANSFER, FEED_BACK, FOLLOW_UP, REVEAL, HAND_OVER)),
     Role(
         "handler",
         _("承办人"),
-        (REGISTER, HANDLE, FEED_BACK, FOLLOW_UP, REVEAL, HAND_OVER, TRANSFER, VIEW_LEDGERS),
+        (REGISTER, HANDLE, FEED_BACK, FOLLOW_UP, REVEAL, HAND_OVER, TRANSFER, VIEW_LEDGERS, LEGAL_AID_HANDLE),
+    ),
+    Role(
+        "legal_aid_reviewer",
+        _("法律援助机构工作人员"),
+        (*_MANAGER, LEGAL_AID_DECIDE, LEGAL_AID_HANDLE),
     ),
     Role("office_manager", _("司法所负责人"), _MANAGER),
-    Role("district_manager", _("区县司法局管理人员"), (*_MANAGER, *CONFIG_ADMIN, *ROSTER_ADMIN, MANAGE_ORGS)),
+    Role(
+        "district_manager",
+        _("区县司法局管理人员"),
+        (*_MANAGER, *CONFIG_ADMIN, *ROSTER_ADMIN, MANAGE_ORGS, LEGAL_AID_OBJECTION),
+    ),
     Role(
         "city_manager", _("市司法局管理人员"), (SUPERVISE, VIEW_LEDGERS, EXPORT_LEDGERS, MANAGE_TIME_LIMITS)
     ),

@@ -189,7 +189,8 @@ ROLE_ACCOUNTS = [
     ("hotline", "hotline_agent", "周律师", "hotline"),
     ("mediator", "handler", "吴桂兰", "committee:0"),
     ("mediator2", "handler", "郑建国", "medical_committee"),
-    ("legalaid", "handler", "冯志强", "legal_aid_center"),
+    ("legalaid", "legal_aid_reviewer", "冯志强", "legal_aid_center"),
+    ("lawyer", "handler", "吴律师", "firm:0"),
     ("notary", "handler", "陈公证员", "notary"),
     ("officer", "office_manager", "王所长", "office:0"),
     ("officer2", "office_manager", "李所长", "office:1"),
@@ -225,9 +226,13 @@ class District:
     def unit(self, key: str) -> Organization:
         if ":" in key:
             name, index = key.split(":")
-            return {"station": self.stations, "office": self.offices, "committee": self.committees}[name][
-                int(index)
-            ]
+            groups = {
+                "station": self.stations,
+                "office": self.offices,
+                "committee": self.committees,
+                "firm": self.firms,
+            }
+            return groups[name][int(index)]
         return getattr(self, key)
 
 
@@ -541,6 +546,13 @@ def _accounts(district: District, password: str | None) -> None:
         user.groups.add(groups[role])
         district.users[username] = user
         district.passwords[username] = secret
+    # the demo lawyer account belongs to the first firm's first lawyer (a legal-aid worker on the roster)
+    lawyer = district.lawyers[0]
+    lawyer.user = district.users["lawyer"]
+    lawyer.criminal_practice_years = max(lawyer.criminal_practice_years, 5)
+    lawyer.save(update_fields=["user", "criminal_practice_years"])
+    User.objects.filter(pk=lawyer.user_id).update(full_name=lawyer.name)
+    district.users["lawyer"].full_name = lawyer.name
     # the centre's lawyer on window duty and the hotline agent have public profiles
     Person.objects.create(
         name="周律师",

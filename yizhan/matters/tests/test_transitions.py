@@ -216,7 +216,7 @@ def test_a_unit_concludes_what_it_registered_itself(district, users):
 def test_the_window_records_for_a_law_firm_without_accounts(district, users):
     from yizhan.matters.services import TransferData
 
-    firm = district.firms[0]
+    firm = district.firms[1]  # the first firm has the demo lawyer's account; the second has none
     matter = drive(district, "registered", service_type="lawyer_service")
     clerk = users["clerk"]
     services.transition(matter, "transfer", actor=clerk, payload={"transfer": TransferData(to_org=firm)})

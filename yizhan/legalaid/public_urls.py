@@ -1,0 +1,10 @@
+from django.urls import path
+
+from yizhan.legalaid import views
+
+app_name = "legalaid_public"
+
+urlpatterns = [
+    path("check/", views.self_check, name="check"),
+    path("apply/", views.public_apply, name="apply"),
+]

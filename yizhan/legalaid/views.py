@@ -1,0 +1,339 @@
+"""Legal-aid pages: staff (apply, notify, the case page with its clocks and steps, lists) and public
+(eligibility self-check, online application). Thin: services decide, selectors read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yizhan.accounts.models import User
+from yizhan.core.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
+from yizhan.core.ratelimit import public_limit
+from yizhan.legalaid import clocks, documents, eligibility, selectors, services
+from yizhan.legalaid.forms import (
+    ApplicationForm,
+    FactsForm,
+    NotificationForm,
+    ProgressForm,
+    PublicApplicationForm,
+    step_form,
+)
+from yizhan.legalaid.models import LegalAidCase, Source
+from yizhan.legalaid.states import STEPS, available_steps
+from yizhan.lib import querycode
+from yizhan.matters import selectors as matter_selectors
+from yizhan.matters.forms import apply_errors
+from yizhan.matters.models import Channel, LegalDomain
+from yizhan.matters.services import RegistrationData, RequesterData
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _case(request: HttpRequest, number: str) -> LegalAidCase:
+    try:
+        return selectors.access_case(_user(request), number)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+FACT_FIELDS = {f"facts.{name}": name for name in FactsForm.base_fields} | {
+    "facts.groups": "aid_groups",
+    "facts": "claim",
+}
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    stage = request.GET.get("stage", "")
+    cases = selectors.visible_cases(user).order_by("-id")
+    if stage:
+        cases = cases.filter(stage=stage)
+    lists = selectors.clock_lists(user)
+    from yizhan.legalaid.states import CaseStage
+
+    return render(
+        request,
+        "legalaid/list.html",
+        {"cases": cases[:300], "stages": CaseStage.choices, "stage": stage, **lists},
+    )
+
+
+@login_required
+@permission_required("matters.register_matter", raise_exception=True)
+def apply(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = ApplicationForm(request.POST or None, user=user)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.to_data()
+            try:
+                case = services.do_apply(
+                    services.Application(
+                        registration=data,
+                        facts=form.facts(),
+                        source=form.cleaned_data["source"],
+                        applicant_relation=form.cleaned_data["applicant_relation"],
+                        detention_place=form.cleaned_data["detention_place"],
+                        detention_submitted_at=form.cleaned_data["detention_submitted_at"],
+                        case_cause=form.cleaned_data["case_cause"],
+                        simplified=form.cleaned_data["simplified"],
+                        accessibility_notes=form.cleaned_data["accessibility_notes"],
+                    ),
+                    actor=user,
+                )
+            except InvalidInput as error:
+                apply_errors(form, error, {**ApplicationForm.FIELD_MAP, **FACT_FIELDS})
+            else:
+                messages.success(request, _("已受理法律援助申请：%(n)s") % {"n": case.number})
+                return redirect("legalaid:case", number=case.number)
+        status = 422
+    return render(request, "legalaid/apply.html", {"form": form}, status=status)
+
+
+@login_required
+@require_POST
+def check(request: HttpRequest) -> HttpResponse:
+    """htmx: the eligibility engine's answer for the facts typed so far (with articles)."""
+    form = FactsForm(request.POST)
+    result: dict[str, Any] | None = None
+    errors: dict[str, str] = {}
+    if form.is_valid():
+        try:
+            result = eligibility.evaluate(form.facts(), region_code=_user(request).unit.region_id)  # type: ignore[union-attr]
+        except InvalidInput as error:
+            errors = error.fields
+    else:
+        errors = {name: " ".join(messages_) for name, messages_ in form.errors.items()}
+    return render(request, "legalaid/_eligibility.html", {"result": result, "errors": errors})
+
+
+@login_required
+def notify(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not user.has_perm(STEPS["assign"].permission):
+        raise PermissionDenied(_("只有法律援助机构工作人员可以登记通知辩护。"))
+    form = NotificationForm(request.POST or None, user=user)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                case = services.do_register_notification(
+                    services.Notification(
+                        registration=form.to_data(),
+                        facts=form.facts(),
+                        authority=form.cleaned_data["authority"],
+                        authority_name=form.cleaned_data["authority_name"],
+                        notice_number=form.cleaned_data["notice_number"],
+                        notified_at=form.cleaned_data["notified_at"],
+                        case_cause=form.cleaned_data["case_cause"],
+                    ),
+                    actor=user,
+                )
+            except InvalidInput as error:
+                apply_errors(form, error, {**NotificationForm.FIELD_MAP, **FACT_FIELDS})
+            else:
+                messages.success(request, _("已登记通知：%(n)s，请在三日内指派律师。") % {"n": case.number})
+                return redirect("legalaid:case", number=case.number)
+        status = 422
+    return render(request, "legalaid/notify.html", {"form": form}, status=status)
+
+
+def _case_context(request: HttpRequest, case: LegalAidCase, forms: dict[str, Any] | None = None) -> dict:
+    user = _user(request)
+    steps = [s for s in available_steps(case.stage) if user.has_perm(s.permission)]
+    step_forms = {s.code: step_form(s.code) for s in steps}
+    if forms:
+        step_forms.update(forms)
+    is_assignee = case.assignee is not None and case.assignee.user_id == user.pk
+    return {
+        "case": case,
+        "matter": case.matter,
+        "clocks": clocks.clocks_of(case),
+        "steps": [(s, step_forms[s.code]) for s in steps],
+        "open_step": next(iter(forms or {}), None),
+        "events": services.event_log(case),
+        "reports": list(case.reports.select_related("author")),
+        "objections": list(case.objections.all()),
+        "progress_form": ProgressForm(),
+        "can_report": case.stage == "assigned" and (is_assignee or user.has_perm(STEPS["assign"].permission)),
+        "needs_senior": services.needs_senior_defender(case),
+        "query_code": querycode.display(case.matter.query_code),
+    }
+
+
+@login_required
+def case_page(request: HttpRequest, number: str) -> HttpResponse:
+    case = _case(request, number)
+    return render(request, "legalaid/case.html", _case_context(request, case))
+
+
+@login_required
+@require_POST
+def step(request: HttpRequest, number: str, code: str) -> HttpResponse:
+    case = _case(request, number)
+    if code not in STEPS:
+        raise Http404(_("未知的操作。"))
+    form = step_form(code, request.POST)
+    if form.is_valid():
+        try:
+            services.advance(
+                case, code, actor=_user(request), note=form.cleaned_data["note"], **form.payload()
+            )
+        except InvalidInput as error:
+            apply_errors(form, error)
+        except IllegalTransition as error:
+            messages.error(request, error.message)
+            return redirect("legalaid:case", number=case.number)
+        except Forbidden as error:
+            raise PermissionDenied(error.message) from error
+        else:
+            messages.success(
+                request, _("已完成「%(s)s」（%(a)s）。") % {"s": STEPS[code].label, "a": STEPS[code].article}
+            )
+            return redirect("legalaid:case", number=case.number)
+    return render(request, "legalaid/case.html", _case_context(request, case, {code: form}), status=422)
+
+
+@login_required
+@require_POST
+def report(request: HttpRequest, number: str) -> HttpResponse:
+    case = _case(request, number)
+    form = ProgressForm(request.POST)
+    if form.is_valid():
+        try:
+            services.do_report_progress(case, form.cleaned_data["content"], actor=_user(request))
+        except (InvalidInput, IllegalTransition, Forbidden) as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已记录办理情况并通报受援人（第四十六条）。"))
+    else:
+        messages.error(request, _("请填写办理进展。"))
+    return redirect("legalaid:case", number=case.number)
+
+
+@login_required
+def decision_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    case = _case(request, number)
+    if not case.decision:
+        raise Http404(_("尚未作出决定。"))
+    content = documents.decision_pdf(case)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{case.number}.pdf"'
+    return response
+
+
+@login_required
+def from_matter(request: HttpRequest, number: str) -> HttpResponse:
+    """A consultation (hotline or window) becomes an application without re-typing."""
+    user = _user(request)
+    try:
+        matter = matter_selectors.access_matter(user, number)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    form = FactsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.do_convert_consultation(matter, form.facts(), actor=user)
+        except InvalidInput as error:
+            apply_errors(form, error, FACT_FIELDS)
+        else:
+            messages.success(request, _("已转为法律援助申请：%(n)s") % {"n": case.number})
+            return redirect("legalaid:case", number=case.number)
+    return render(request, "legalaid/from_matter.html", {"form": form, "matter": matter})
+
+
+# --- public ---------------------------------------------------------------------------------------
+
+
+@public_limit
+def self_check(request: HttpRequest) -> HttpResponse:
+    form = FactsForm(request.POST or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = eligibility.evaluate(form.facts(), region_code=request.POST.get("region") or "")
+        except InvalidInput as error:
+            apply_errors(form, error, FACT_FIELDS)
+    return render(request, "legalaid/self_check.html", {"form": form, "result": result})
+
+
+@public_limit
+def public_apply(request: HttpRequest) -> HttpResponse:
+    form = PublicApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        groups = ["migrant_worker"] if "migrant_worker" in data.get("aid_groups", []) else []
+        registration = RegistrationData(
+            channel=Channel.WEBSITE,
+            domain=LegalDomain.objects.get(code=_domain_for(data["claim"])),
+            service_type=None,  # type: ignore[arg-type] - set to legal aid by the service
+            title=data["title"],
+            facts=data["story"],
+            requesters=[
+                RequesterData(
+                    name=data["name"],
+                    phone=data["phone"],
+                    id_number=data["id_number"],
+                    address=data["address"],
+                    groups=groups,
+                    is_primary=True,
+                )
+            ],
+            receiving_org=data["station"],
+        )
+        try:
+            case = services.do_apply(
+                services.Application(registration=registration, facts=form.facts(), source=Source.ONLINE),
+                actor=None,
+            )
+        except InvalidInput as error:
+            apply_errors(
+                form,
+                error,
+                {
+                    "requesters[0].name": "name",
+                    "requesters[0].phone": "phone",
+                    "requesters[0].id_number": "id_number",
+                    "requesters[0].address": "address",
+                    "receiving_org": "station",
+                    **FACT_FIELDS,
+                },
+            )
+        else:
+            return render(
+                request,
+                "legalaid/public_applied.html",
+                {
+                    "case": case,
+                    "query_code": querycode.display(case.matter.query_code),
+                    "code": case.matter.query_code,
+                    "qr_svg": querycode.qr_svg(request.build_absolute_uri(f"/t/{case.matter.query_code}")),
+                },
+            )
+    return render(request, "legalaid/public_apply.html", {"form": form}, status=422 if form.errors else 200)
+
+
+def _domain_for(claim: str) -> str:
+    return {
+        "labor_relation_or_wages": "labor",
+        "support_payment": "marriage_family",
+        "personal_injury_compensation": "personal_injury",
+        "social_insurance_or_assistance": "administrative",
+        "pension": "administrative",
+        "state_compensation": "administrative",
+        "capacity_declaration": "general",
+        "environmental_damage": "tort",
+    }.get(claim, "general")
