@@ -211,6 +211,11 @@ else:
 # How often the worker's scheduler runs the deadline sweep (minutes).
 SWEEP_INTERVAL_MINUTES = env_int("YIZHAN_SWEEP_INTERVAL_MINUTES", 15, minimum=1)
 
+# --- Legal aid ---------------------------------------------------------------------------------
+# Count the Legal Aid Law's periods (七日, 三日, 五日) as working days instead of calendar days rolled to
+# the next working day (docs/decisions/0005-legal-aid-periods.md).
+LEGAL_AID_WORKING_DAYS = env_bool("YIZHAN_LEGAL_AID_WORKING_DAYS", False)
+
 # --- Exports ----------------------------------------------------------------------------------
 PDF_FONT = env_str("YIZHAN_PDF_FONT")  # a TrueType (.ttf/.ttc) file with Chinese glyphs; found if unset
 EXPORT_MAX_ROWS = env_int("YIZHAN_EXPORT_MAX_ROWS", 100_000, minimum=100)
