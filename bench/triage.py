@@ -1,0 +1,120 @@
+"""Triage benchmark: the domain classifier versus a statute-search baseline, cross-validated.
+
+    .venv/bin/python bench/triage.py [--eval ../shared/eval/statute_questions_dev.jsonl] [--index DIR]
+
+Examples: STARD dev questions weakly labelled from their cited articles (mapping in
+``yizhan/knowledge/engine/data/triage_labels.yaml``) plus the hand-written examples in
+``data/triage_examples.yaml`` (see docs/knowledge/triage.md). 5-fold CV by a stable hash of the
+example id; vocabulary and weights come from the training folds only.
+
+Systems:
+
+* ``classifier`` — the logistic regression alone;
+* ``ours`` — the shipped combination: classifier blended with the domains of the top-5 statutes
+  found by the general searcher (no question memory, so no STARD text leaks into the search side);
+* ``baseline`` — the search alone: domain of the top-5 statutes (BM25 + fields + thesaurus), no
+  training at all.
+
+Prints one line per figure and writes ``bench/results/triage.json``. Not a test: no assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from yizhan.knowledge.engine.corpus import iter_laws_db  # noqa: E402
+from yizhan.knowledge.engine.index import ensure_index  # noqa: E402
+from yizhan.knowledge.engine.search import StatuteSearcher  # noqa: E402
+from yizhan.knowledge.engine.training.cv import fold_of  # noqa: E402
+from yizhan.knowledge.engine.training.triage_data import (  # noqa: E402
+    classification_report,
+    fit_triage,
+    load_examples,
+)
+from yizhan.knowledge.engine.triage import (  # noqa: E402
+    DOMAINS,
+    SEARCH_BLEND,
+    LabelMap,
+    search_distribution,
+    text_features,
+)
+
+RESULTS = ROOT / "bench" / "results"
+DEFAULT_EVAL = ROOT.parent / "shared" / "eval" / "statute_questions_dev.jsonl"
+K = 5
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--eval", type=Path, default=DEFAULT_EVAL)
+    ap.add_argument("--index", type=Path, default=ROOT / "var" / "statute-index")
+    args = ap.parse_args()
+
+    started = time.perf_counter()
+    examples = load_examples(args.eval)
+    searcher = StatuteSearcher(ensure_index(args.index, iter_laws_db()), memory=False, reranker=False)
+    label_map = LabelMap()
+    dists = {e.id: search_distribution(searcher.search(e.text, k=5), label_map) for e in examples}
+
+    probs: dict[str, dict[str, float]] = {}
+    for f in range(K):
+        model = fit_triage([e for e in examples if fold_of(e.id, K) != f])
+        for e in examples:
+            if fold_of(e.id, K) == f:
+                probs[e.id] = dict(
+                    zip(model.classes, model.proba(text_features(e.text)).tolist(), strict=True)
+                )
+
+    def predict(blend: float) -> list[str]:
+        out = []
+        for e in examples:
+            d = dists[e.id]
+            a = blend if d else 0.0
+            sc = {c: (1 - a) * probs[e.id].get(c, 0.0) + a * d.get(c, 0.0) for c in DOMAINS}
+            out.append(max(sc, key=sc.__getitem__))
+        return out
+
+    gold = [e.label for e in examples]
+    systems = {
+        "ours": predict(SEARCH_BLEND),
+        "classifier": predict(0.0),
+        "baseline": [
+            max(dists[e.id], key=dists[e.id].__getitem__) if dists[e.id] else "综合咨询" for e in examples
+        ],
+    }
+    report: dict = {
+        "examples": len(examples),
+        "stard_weak_labels": sum(e.source == "stard" for e in examples),
+        "hand_written": sum(e.source == "hand" for e in examples),
+        "folds": K,
+        "search_blend": SEARCH_BLEND,
+        "systems": {},
+    }
+    print(f"examples {len(examples)} (stard {report['stard_weak_labels']}, hand {report['hand_written']})")
+    for name, pred in systems.items():
+        full = classification_report(gold, pred)
+        hand_idx = [i for i, e in enumerate(examples) if e.source == "hand"]
+        hand = classification_report([gold[i] for i in hand_idx], [pred[i] for i in hand_idx])
+        report["systems"][name] = {"all": full, "hand_written_only": hand}
+        print(f"{name} accuracy {full['accuracy']:.3f}")
+        print(f"{name} macro_f1 {full['macro_f1']:.3f}")
+        print(f"{name} hand_written_accuracy {hand['accuracy']:.3f}")
+    for cls, m in report["systems"]["ours"]["all"]["per_class"].items():
+        print(f"ours {cls} precision {m['precision']:.3f} recall {m['recall']:.3f} support {m['support']}")
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "triage.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    print(f"seconds {report['seconds']}")
+
+
+if __name__ == "__main__":
+    main()

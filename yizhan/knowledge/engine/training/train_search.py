@@ -1,0 +1,75 @@
+"""Train the learned parts of statute search and write them to ``yizhan/knowledge/engine/data/``.
+
+    .venv/bin/python -m yizhan.knowledge.engine.training.train_search \\
+        [--eval ../shared/eval/statute_questions_dev.jsonl] [--index var/statute-index] [--cv]
+
+Writes:
+
+* ``data/question_memory.jsonl`` — every STARD dev question with an in-corpus gold article, with its
+  gold articles normalised to (full law name, article key). STARD is MIT-licensed
+  (``data/STARD-LICENSE.txt``).
+* ``data/rerank.json`` — the reranker, fitted on *out-of-fold* features of all questions (each
+  question's features computed with a memory that does not contain its fold, exactly as at
+  evaluation time), so the model learns how much to trust the memory for an unseen question.
+
+``--cv`` also prints the nested 5-fold cross-validated figures (the same that ``bench/statutes.py``
+reports). Deterministic: same data, same output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import time
+from pathlib import Path
+
+from ..corpus import iter_laws_db
+from ..evaluate import article_keys, load_questions
+from ..index import ensure_index
+from ..memory import MemoryItem, QuestionMemory
+from ..search import StatuteSearcher
+from .cv import cross_validate, fit_reranker, oof_samples
+
+REPO = Path(__file__).resolve().parents[4]
+DATA = Path(__file__).resolve().parents[1] / "data"
+DEFAULT_EVAL = REPO.parent / "shared" / "eval" / "statute_questions_dev.jsonl"
+K = 5
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--eval", type=Path, default=DEFAULT_EVAL, help="STARD-style jsonl")
+    ap.add_argument("--index", type=Path, default=REPO / "var" / "statute-index", help="index directory")
+    ap.add_argument("--cv", action="store_true", help="also print nested k-fold figures")
+    args = ap.parse_args(argv)
+
+    started = time.perf_counter()
+    idx = ensure_index(args.index, iter_laws_db())
+    questions, total = load_questions(args.eval, article_keys(idx.records))
+    print(f"questions {len(questions)} of {total} have an in-corpus gold article")
+    searcher = StatuteSearcher(idx, memory=False, reranker=False)
+
+    QuestionMemory.write_items(
+        (
+            MemoryItem(q.q, q.gold)
+            for q in sorted(questions, key=lambda q: int(q.id) if q.id.isdigit() else 0)
+        ),
+        DATA / "question_memory.jsonl",
+    )
+    license_src = args.eval.parent / "STARD-LICENSE.txt"
+    if license_src.exists():
+        shutil.copyfile(license_src, DATA / "STARD-LICENSE.txt")
+
+    samples = oof_samples(searcher, questions, K)
+    model = fit_reranker(samples, searcher.FEATURES)
+    model.save(DATA / "rerank.json")
+    print(f"wrote {DATA / 'question_memory.jsonl'} and {DATA / 'rerank.json'}")
+    if args.cv:
+        result = cross_validate(searcher, questions, k=K)
+        for name, value in result.metrics.as_dict().items():
+            print(f"cv {name} {value}")
+    print(f"seconds {time.perf_counter() - started:.1f}")
+
+
+if __name__ == "__main__":
+    main()
