@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yizhan.accounts.models import User
 from yizhan.audit import services as audit
@@ -123,8 +124,23 @@ def _record(
         actor=actor,
         at=_now(),
         note=note,
-        data={"step": step, "article": article, "stage": case.stage, **data},
+        data={"step": step, "label": step_label(step), "article": article, "stage": case.stage, **data},
     )
+
+
+EXTRA_STEP_LABELS = {
+    "apply": gettext_lazy("提出申请"),
+    "notification": gettext_lazy("登记通知辩护/代理"),
+    "converted": gettext_lazy("咨询转为法律援助申请"),
+    "progress": gettext_lazy("通报办理情况"),
+}
+
+
+def step_label(code: str) -> str:
+    """The Chinese name of a step, for the timeline (stored with the event, so it reads the same later)."""
+    if code in STEPS:
+        return str(STEPS[code].label)
+    return str(EXTRA_STEP_LABELS.get(code, code))
 
 
 def _legal_aid_type() -> ServiceType:
@@ -440,8 +456,7 @@ def _grant(case: LegalAidCase, actor: User, note: str, payload: dict) -> dict:
     reasons = note or case.eligibility.get("explanation", "")
     _decide(case, actor, Decision.GRANT, reasons)
     case.assign_due = clocks.statutory_due(case.decided_at, clocks.ASSIGN_DAYS).date
-    if case.matter.state == MatterState.ACCEPTED:
-        _matter(case, "start", actor)
+    # the matter stays "accepted" at the centre until assignment moves it to the aid worker
     return {"decision_number": case.decision_number, "assign_due": str(case.assign_due)}
 
 
@@ -471,8 +486,6 @@ def _provide_provisionally(case: LegalAidCase, actor: User, note: str, payload: 
         or clocks.statutory_due(case.decided_at, clocks.FORMALITIES_DAYS_DEFAULT).date
     )
     case.assign_due = clocks.statutory_due(_now(), clocks.ASSIGN_DAYS).date
-    if case.matter.state == MatterState.ACCEPTED:
-        _matter(case, "start", actor)
     return {"reason": case.provisional_reason, "formalities_due": str(case.formalities_due)}
 
 
@@ -507,6 +520,8 @@ def _assign(case: LegalAidCase, actor: User, note: str, payload: dict) -> dict:
         if not matter_services.unit_has_handlers(person.org):
             # the firm has no account: the centre records that the lawyer took the case on
             _matter(case, "accept", actor)
+    elif case.matter.state in (MatterState.ACCEPTED, MatterState.REGISTERED):
+        _matter(case, "start", actor, note or _("指派本机构%(name)s承办。") % {"name": person.name})
     return {"person": person.name, "org": person.org.name, "chosen_by_applicant": case.chosen_by_applicant}
 
 
