@@ -19,9 +19,11 @@ logger = logging.getLogger("yizhan.worker")
 
 
 def enqueue_periodic_jobs() -> None:
+    from yizhan.legalaid.tasks import sweep_materials_task
     from yizhan.matters.tasks import sweep_deadlines_task
 
     sweep_deadlines_task.enqueue()
+    sweep_materials_task.enqueue()
 
 
 class Command(BaseCommand):
