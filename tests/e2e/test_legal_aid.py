@@ -108,5 +108,7 @@ def test_online_application_to_closing(page, shot, live_server, e2e_district):
     page.goto(f"{base}/t/{code}")
     body = page.inner_text("main")
     shot("la-05-track")
-    assert "法律援助" in body
+    for stage in ("初审通过并转交", "决定给予法律援助", "指派承办人员", "结案"):
+        assert stage in body
+    assert "法律援助法第四十三条第一款" in body
     assert "马建军" not in body and "13900001111" not in body and lawyer.name not in body

@@ -80,6 +80,11 @@ _STEP_LABELS = {
 def public_status(matter: Matter) -> PublicStatus:
     steps = []
     for event in matter.events.order_by("seq").only("code", "at", "data"):
+        if event.code == EventCode.LEGAL_AID and event.data.get("label"):
+            # a module's own step (e.g. legal aid: 决定给予法律援助) with the article it rests on; the
+            # label was stored with the event, the note (which may name people) is never shown
+            steps.append(Step(str(event.data["label"]), event.at, str(event.data.get("article", ""))))
+            continue
         label = _STEP_LABELS.get(event.code)
         if label is None:
             continue
