@@ -6,7 +6,9 @@ from yizhan.api import api
 urlpatterns = [
     path("", include("yizhan.portal.urls")),
     path("accounts/", include("yizhan.accounts.urls")),
+    path("laws/", include("yizhan.knowledge.urls")),
     path("legal-aid/", include("yizhan.legalaid.public_urls")),
+    path("staff/knowledge/", include("yizhan.knowledge.staff_urls")),
     path("staff/ledgers/", include("yizhan.ledgers.urls")),
     path("staff/legal-aid/", include("yizhan.legalaid.urls")),
     path("staff/orgs/", include("yizhan.orgs.urls")),

@@ -1,0 +1,315 @@
+"""Knowledge services: import the statute corpus, search it, check citations, triage free text.
+
+One process-wide searcher is built lazily from the imported articles (the engine keeps a tantivy
+index on disk and rebuilds it only when the articles change); ``laws import`` refreshes it."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from yizhan.core.errors import InvalidInput
+from yizhan.knowledge import engine
+from yizhan.knowledge.engine.corpus import default_db_path, short_law_name
+from yizhan.knowledge.models import Article, CorpusImport, Law
+
+logger = logging.getLogger(__name__)
+
+MAX_K = 50
+MAX_QUERY = 500
+MAX_TEXT = 20000
+
+
+# --- import -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    laws: int
+    articles: int
+    created: int
+    updated: int
+    skipped: bool
+
+
+def _fingerprint(path: Path, law_names: list[str] | None) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    digest.update(repr(sorted(law_names or [])).encode())
+    return digest.hexdigest()
+
+
+def import_corpus(
+    db_path: str | Path | None = None, *, law_names: Iterable[str] | None = None, force: bool = False
+) -> ImportResult:
+    """Import laws.db (idempotent): new rows are created, changed rows updated, nothing duplicated.
+    Skipped entirely when the same file (and law filter) was imported before, unless ``force``."""
+    path = Path(db_path) if db_path else default_db_path()
+    names = sorted(law_names) if law_names is not None else None
+    fingerprint = _fingerprint(path, names)
+    last = CorpusImport.objects.first()
+    if not force and last is not None and last.fingerprint == fingerprint:
+        return ImportResult(last.laws, last.articles, 0, 0, skipped=True)
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        sql = (
+            "SELECT law_id, law_name, COALESCE(doc_type,''), COALESCE(level,''), COALESCE(issuing_body,''), "
+            "COALESCE(law_department,''), COALESCE(status,''), COALESCE(publish_date,''), "
+            "COALESCE(effective_date,''), COALESCE(version_date,'') FROM laws"
+        )
+        rows = conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+    if names is not None:
+        rows = [r for r in rows if r[1] in names]
+    created = updated = 0
+    with transaction.atomic():
+        existing = {law.law_id: law for law in Law.objects.all()}
+        new_laws, changed_laws = [], []
+        fields = (
+            "name",
+            "doc_type",
+            "level",
+            "issuing_body",
+            "department",
+            "status",
+            "publish_date",
+            "effective_date",
+            "version_date",
+        )
+        for law_id, name, *rest in rows:
+            values = dict(zip(fields, (name, *rest), strict=True))
+            values["short_name"] = short_law_name(name)
+            law = existing.get(law_id)
+            if law is None:
+                new_laws.append(Law(law_id=law_id, **values))
+            elif any(getattr(law, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(law, k, v)
+                changed_laws.append(law)
+        Law.objects.bulk_create(new_laws, batch_size=500)
+        Law.objects.bulk_update(changed_laws, [*fields, "short_name"], batch_size=500)
+        created += len(new_laws)
+        updated += len(changed_laws)
+        law_pk = dict(Law.objects.values_list("law_id", "pk"))
+        current = {
+            a.source_id: a
+            for a in Article.objects.only(
+                "source_id", "law_id", "chapter", "section", "label", "number", "text"
+            )
+        }
+        new_articles, changed_articles = [], []
+        count = 0
+        for rec in engine.iter_laws_db(path, law_names=names):
+            if rec.law_id not in law_pk:
+                continue
+            count += 1
+            values = {
+                "law_id": law_pk[rec.law_id],
+                "chapter": rec.chapter or "",
+                "section": rec.section or "",
+                "label": rec.article_no,
+                "number": rec.article_no_arabic,
+                "text": rec.text,
+            }
+            article = current.get(rec.id)
+            if article is None:
+                new_articles.append(Article(source_id=rec.id, **values))
+            elif any(getattr(article, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(article, k, v)
+                changed_articles.append(article)
+        Article.objects.bulk_create(new_articles, batch_size=2000)
+        Article.objects.bulk_update(
+            changed_articles, ["law_id", "chapter", "section", "label", "number", "text"], batch_size=2000
+        )
+        created += len(new_articles)
+        updated += len(changed_articles)
+        CorpusImport.objects.create(
+            fingerprint=fingerprint,
+            source=str(path),
+            laws=len(rows),
+            articles=count,
+            created=created,
+            updated=updated,
+        )
+        transaction.on_commit(reset)
+    return ImportResult(len(rows), count, created, updated, skipped=False)
+
+
+# --- the searcher -------------------------------------------------------------------------------------
+
+_lock = threading.Lock()
+_state: dict[str, Any] = {}
+
+
+def reset() -> None:
+    """Forget the process-wide searcher and lookups (after an import)."""
+    with _lock:
+        _state.clear()
+
+
+def records() -> Iterator[engine.ArticleRecord]:
+    """The imported articles as the engine's records."""
+    qs = Article.objects.select_related("law").order_by("source_id")
+    for a in qs.iterator(chunk_size=4000):
+        yield engine.ArticleRecord(
+            id=a.source_id,
+            law_id=a.law.law_id,
+            law_name=a.law.name,
+            law_department=a.law.department or None,
+            status=a.law.status,
+            chapter=a.chapter or None,
+            section=a.section or None,
+            article_no=a.label,
+            article_no_arabic=a.number,
+            text=a.text,
+            doc_type=a.law.doc_type,
+        )
+
+
+def index_dir() -> Path:
+    return Path(settings.STATUTE_INDEX_DIR)
+
+
+def _build() -> dict[str, Any]:
+    recs = list(records())
+    if not recs:
+        return {"searcher": None, "lookup": engine.RecordsLookup([]), "triager": engine.Triager()}
+    index = engine.ensure_index(index_dir(), recs)
+    searcher = engine.StatuteSearcher(index)
+    return {"searcher": searcher, "lookup": engine.RecordsLookup(recs), "triager": engine.Triager(searcher)}
+
+
+def _get(name: str) -> Any:
+    with _lock:
+        if not _state:
+            _state.update(_build())
+        return _state[name]
+
+
+def searcher() -> engine.StatuteSearcher | None:
+    return _get("searcher")
+
+
+def hit_dict(hit: engine.Hit) -> dict[str, Any]:
+    return {
+        "law_name": hit.law_name,
+        "article_no": hit.article_no,
+        "article_label": hit.article_label,
+        "text": hit.text,
+        "score": round(float(hit.score), 4),
+        "law_id": hit.law_id,
+        "source_id": hit.id,
+        "article_key": hit.article_key,
+        "chapter": hit.chapter or "",
+    }
+
+
+def search(
+    q: str,
+    *,
+    k: int = 10,
+    law: str | None = None,
+    department: str | None = None,
+    include_repealed: bool = False,
+) -> list[dict[str, Any]]:
+    """Statutes for a keyword query or a colloquial question, best first."""
+    q = (q or "").strip()
+    errors = {}
+    if not q:
+        errors["q"] = _("请输入要查找的内容。")
+    elif len(q) > MAX_QUERY:
+        errors["q"] = _("查询内容不能超过%(n)d个字。") % {"n": MAX_QUERY}
+    if not 1 <= k <= MAX_K:
+        errors["k"] = _("k 应在1到%(n)d之间。") % {"n": MAX_K}
+    if errors:
+        raise InvalidInput(_("查询参数有误。"), fields=errors)
+    s = searcher()
+    if s is None:
+        return []
+    hits = s.search(
+        q,
+        k=k,
+        law=law or None,
+        department=department or None,
+        status=None if include_repealed else engine.IN_FORCE,
+    )
+    return [hit_dict(h) for h in hits]
+
+
+def check_citations(text: str) -> list[dict[str, Any]]:
+    """Every 《X法》第N条 in ``text`` with its verdict: exists / article_not_found / law_not_in_corpus."""
+    if not (text or "").strip():
+        raise InvalidInput(_("请输入要核对的文本。"), fields={"text": _("请输入要核对的文本。")})
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(_("文本过长。"), fields={"text": _("不能超过%(n)d个字。") % {"n": MAX_TEXT}})
+    out = []
+    for c in engine.check_citations(text, _get("lookup")):
+        out.append(
+            {
+                "raw": c.raw,
+                "start": c.span[0],
+                "end": c.span[1],
+                "law": c.law_raw,
+                "law_name": c.law_name,
+                "article": c.article.number,
+                "article_label": c.article.label,
+                "verdict": c.verdict,
+                "max_article": c.max_article,
+            }
+        )
+    return out
+
+
+# legal domain of the triage taxonomy → the legal-aid contract's claim, where one fits
+CLAIM_FOR_DOMAIN = {
+    "劳动纠纷": "labor_relation_or_wages",
+    "婚姻家庭": "support_payment",
+    "交通事故": "personal_injury_compensation",
+    "人身损害": "personal_injury_compensation",
+    "医疗纠纷": "personal_injury_compensation",
+}
+
+
+def triage(text: str) -> dict[str, Any]:
+    """Free text → legal domain with scores, service and institution type, statutes, legal-aid hint."""
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(_("请输入事项描述。"), fields={"text": _("请输入事项描述。")})
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(_("文本过长。"), fields={"text": _("不能超过%(n)d个字。") % {"n": MAX_TEXT}})
+    result = _get("triager").triage(text, k=5)
+    hint = None
+    claim = CLAIM_FOR_DOMAIN.get(result.domain)
+    if claim:
+        from yizhan.legalaid.eligibility import public
+
+        facts: dict[str, Any] = {"proceeding": "civil", "claim": claim}
+        if claim == "labor_relation_or_wages" and any(w in text for w in ("农民工", "工地", "务工", "打工")):
+            facts["groups"] = ["migrant_worker"]
+        hint = {"facts": facts, **public(facts)}
+    return {
+        "domain": result.domain,
+        "domain_scores": {
+            d: round(float(p), 4) for d, p in sorted(result.scores.items(), key=lambda x: -x[1])
+        },
+        "service_type": result.service_type,
+        "institution_type": result.institution_type,
+        "external_department": result.external_department,
+        "reasons": list(result.reasons),
+        "statutes": [hit_dict(h) for h in result.statutes[:5]],
+        "legal_aid_hint": hint,
+    }
