@@ -28,6 +28,9 @@ VIEW_LEDGERS = "ledgers.view_ledgers"
 EXPORT_LEDGERS = "ledgers.export_ledgers"
 MANAGE_TIME_LIMITS = "matters.manage_time_limits"
 MANAGE_ORGS = "orgs.manage_organizations"
+SUBMIT_CASE = "knowledge.submit_typicalcase"
+REVIEW_CASE = "knowledge.review_typicalcase"
+MANAGE_FAQ = "knowledge.manage_faq"
 LEGAL_AID_REVIEW = "legalaid.review_application"
 LEGAL_AID_DECIDE = "legalaid.decide_application"
 LEGAL_AID_HANDLE = "legalaid.handle_case"
@@ -63,8 +66,18 @@ class Role:
     permissions: tuple[str, ...]
 
 
-_FRONT_DESK = (REGISTER, TRANSFER, FEED_BACK, FOLLOW_UP, REVEAL, HAND_OVER, VIEW_LEDGERS, EXPORT_LEDGERS)
-_MANAGER = (*_FRONT_DESK, HANDLE, SUPERVISE, LEGAL_AID_REVIEW)
+_FRONT_DESK = (
+    REGISTER,
+    TRANSFER,
+    FEED_BACK,
+    FOLLOW_UP,
+    REVEAL,
+    HAND_OVER,
+    VIEW_LEDGERS,
+    EXPORT_LEDGERS,
+    SUBMIT_CASE,
+)
+_MANAGER = (*_FRONT_DESK, HANDLE, SUPERVISE, LEGAL_AID_REVIEW, REVIEW_CASE)
 
 ROLES: tuple[Role, ...] = (
     Role("clerk", _("窗口接待员"), (*_FRONT_DESK, LEGAL_AID_REVIEW)),
@@ -73,7 +86,18 @@ ROLES: tuple[Role, ...] = (
     Role(
         "handler",
         _("承办人"),
-        (REGISTER, HANDLE, FEED_BACK, FOLLOW_UP, REVEAL, HAND_OVER, TRANSFER, VIEW_LEDGERS, LEGAL_AID_HANDLE),
+        (
+            REGISTER,
+            HANDLE,
+            FEED_BACK,
+            FOLLOW_UP,
+            REVEAL,
+            HAND_OVER,
+            TRANSFER,
+            VIEW_LEDGERS,
+            LEGAL_AID_HANDLE,
+            SUBMIT_CASE,
+        ),
     ),
     Role(
         "legal_aid_reviewer",
@@ -84,10 +108,12 @@ ROLES: tuple[Role, ...] = (
     Role(
         "district_manager",
         _("区县司法局管理人员"),
-        (*_MANAGER, *CONFIG_ADMIN, *ROSTER_ADMIN, MANAGE_ORGS, LEGAL_AID_OBJECTION),
+        (*_MANAGER, *CONFIG_ADMIN, *ROSTER_ADMIN, MANAGE_ORGS, LEGAL_AID_OBJECTION, MANAGE_FAQ),
     ),
     Role(
-        "city_manager", _("市司法局管理人员"), (SUPERVISE, VIEW_LEDGERS, EXPORT_LEDGERS, MANAGE_TIME_LIMITS)
+        "city_manager",
+        _("市司法局管理人员"),
+        (SUPERVISE, VIEW_LEDGERS, EXPORT_LEDGERS, MANAGE_TIME_LIMITS, REVIEW_CASE),
     ),
     # 三员: separated duties
     Role("system_admin", _("系统管理员"), (*ORG_ADMIN, *CONFIG_ADMIN)),

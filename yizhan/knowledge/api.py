@@ -5,10 +5,13 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema
 
+from yizhan.api.auth import STAFF_AUTH
+from yizhan.core.errors import InvalidInput
 from yizhan.core.ratelimit import public_limit
-from yizhan.knowledge import services
+from yizhan.knowledge import cases, services
 
 router = Router(tags=["法律知识"], auth=None)
 
@@ -92,3 +95,78 @@ def check_citations(request: HttpRequest, payload: TextIn) -> dict[str, Any]:
 @public_limit
 def triage(request: HttpRequest, payload: TextIn) -> dict[str, Any]:
     return services.triage(payload.text)
+
+
+class CaseOut(Schema):
+    id: int
+    title: str
+    body: str
+    domain: str | None
+    published_at: Any
+    statutes: list[str]
+
+
+class FaqOut(Schema):
+    id: int
+    question: str
+    answer: str
+    statutes: list[str]
+
+
+class MonthlyRow(Schema):
+    unit_id: int
+    unit: str
+    submitted: int
+    published: int
+
+
+class MonthlyOut(Schema):
+    month: str
+    units: list[MonthlyRow]
+
+
+@router.get("/cases", response=list[CaseOut], summary="已发布的典型案例（可按关键词查找）")
+@public_limit
+def list_cases(request: HttpRequest, q: str = "", limit: int = 20) -> list[dict[str, Any]]:
+    limit = max(1, min(limit, 100))
+    return [
+        {
+            "id": c.pk,
+            "title": c.title,
+            "body": c.body,
+            "domain": c.domain.name if c.domain else None,
+            "published_at": c.published_at,
+            "statutes": [str(a) for a in c.statutes.all()],
+        }
+        for c in cases.published_cases(q[:200]).prefetch_related("statutes__law")[:limit]
+    ]
+
+
+@router.get("/faq", response=list[FaqOut], summary="常见问题（可按关键词查找）")
+@public_limit
+def list_faq(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:
+    return [
+        {
+            "id": f.pk,
+            "question": f.question,
+            "answer": f.answer,
+            "statutes": [str(a) for a in f.statutes.all()],
+        }
+        for f in cases.published_faqs(q[:200]).prefetch_related("statutes__law")[:50]
+    ]
+
+
+@router.get(
+    "/cases/monthly", response=MonthlyOut, auth=STAFF_AUTH, summary="典型案例月度报送统计（本单位及下级）"
+)
+def monthly(request: HttpRequest, month: str) -> dict[str, Any]:
+    import datetime
+
+    try:
+        year, mon = (int(part) for part in month.split("-"))
+        start = datetime.date(year, mon, 1)
+    except ValueError:
+        raise InvalidInput(
+            gettext("月份格式应为 YYYY-MM。"), fields={"month": gettext("月份格式应为 YYYY-MM，如 2026-11。")}
+        ) from None
+    return {"month": start.strftime("%Y-%m"), "units": cases.monthly_counts(request.user, start)}  # type: ignore[arg-type]

@@ -66,3 +66,82 @@ class CorpusImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.laws}/{self.articles}"
+
+
+class CaseStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待审核")
+    RETURNED = "returned", _("退回修改")
+    PUBLISHED = "published", _("已发布")
+
+
+class TypicalCase(models.Model):
+    """典型案例: written from a concluded matter or directly; personal data is removed automatically at
+    submission (the findings are kept as counts, never the values) and checked by a reviewer."""
+
+    title = models.CharField(_("标题"), max_length=100)
+    body = models.TextField(_("案情与处理（已脱敏）"))
+    domain = models.ForeignKey(
+        "matters.LegalDomain", verbose_name=_("法律领域"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    source_matter = models.OneToOneField(
+        "matters.Matter",
+        verbose_name=_("来源事项"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="typical_case",
+    )
+    unit = models.ForeignKey("orgs.Organization", verbose_name=_("报送单位"), on_delete=models.PROTECT)
+    status = models.CharField(_("状态"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.DRAFT)
+    removed = models.JSONField(
+        _("自动脱敏"), default=dict, blank=True, help_text=_("各类个人信息被替换的次数")
+    )
+    return_reason = models.CharField(_("退回理由"), max_length=255, blank=True)
+    statutes = models.ManyToManyField(Article, verbose_name=_("相关法条"), blank=True, related_name="cases")
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("撰写人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True, db_index=True)
+    reviewed_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("典型案例")
+        verbose_name_plural = _("典型案例")
+        ordering = ["-created_at"]
+        permissions = [
+            ("submit_typicalcase", _("撰写和报送典型案例")),
+            ("review_typicalcase", _("审核发布典型案例")),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Faq(models.Model):
+    question = models.CharField(_("问题"), max_length=200)
+    answer = models.TextField(_("解答"))
+    statutes = models.ManyToManyField(Article, verbose_name=_("依据法条"), blank=True, related_name="faqs")
+    published = models.BooleanField(_("已发布"), default=False)
+    updated_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("编辑人"), on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("常见问题")
+        verbose_name_plural = _("常见问题")
+        ordering = ["question"]
+        permissions = [("manage_faq", _("编辑常见问题"))]
+
+    def __str__(self) -> str:
+        return self.question

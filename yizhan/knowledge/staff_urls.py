@@ -6,4 +6,9 @@ app_name = "knowledge_staff"
 
 urlpatterns = [
     path("triage/", views.intake_triage, name="triage"),
+    path("cases/", views.case_list, name="cases"),
+    path("cases/new/", views.case_new, name="case_new"),
+    path("cases/monthly/", views.monthly, name="monthly"),
+    path("cases/from-matter/<str:number>/", views.case_from_matter, name="case_from_matter"),
+    path("cases/<int:pk>/", views.case_detail, name="case"),
 ]

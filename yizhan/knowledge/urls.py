@@ -10,4 +10,5 @@ urlpatterns = [
     path("check/", views.citations, name="citations"),
     path("law/<str:law_id>/", views.law_detail, name="law"),
     path("article/<int:source_id>/", views.article_detail, name="article"),
+    path("cases/<int:pk>/", views.public_case, name="case"),
 ]

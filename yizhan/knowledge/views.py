@@ -3,19 +3,23 @@ intake triage partial. Thin: services and selectors do the work."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from yizhan.core.errors import InvalidInput
+from yizhan.core.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
 from yizhan.core.ratelimit import public_limit
-from yizhan.knowledge import selectors, services
+from yizhan.knowledge import cases, selectors, services
+from yizhan.knowledge.models import CaseStatus
 
 
 class SearchForm(forms.Form):
@@ -43,7 +47,18 @@ def search(request: HttpRequest) -> HttpResponse:
         except InvalidInput as error:
             for name, message in error.fields.items():
                 form.add_error(name if name in form.fields else None, message)
-    return render(request, "knowledge/search.html", {"form": form, "results": results, "searched": searched})
+    q = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    return render(
+        request,
+        "knowledge/search.html",
+        {
+            "form": form,
+            "results": results,
+            "searched": searched,
+            "faqs": cases.published_faqs(q)[:5] if searched else [],
+            "cases": cases.published_cases(q)[:5] if searched else [],
+        },
+    )
 
 
 def law_index(request: HttpRequest) -> HttpResponse:
@@ -97,3 +112,132 @@ def intake_triage(request: HttpRequest) -> HttpResponse:
         except InvalidInput:
             result = None
     return render(request, "knowledge/_triage.html", {"result": result})
+
+
+# --- typical cases -------------------------------------------------------------------------------------
+
+
+class CaseForm(forms.Form):
+    title = forms.CharField(label=_("标题"), max_length=100)
+    body = forms.CharField(
+        label=_("案情与处理"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("保存时自动去除姓名、身份证号、电话、住址等个人信息，请审核人再核对一遍。"),
+    )
+
+
+def _staff(request: HttpRequest) -> Any:
+    return request.user
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    cases_qs = cases.visible_cases(user).order_by("-created_at")
+    status = request.GET.get("status") or ""
+    if status:
+        cases_qs = cases_qs.filter(status=status)
+    page = Paginator(cases_qs, 30).get_page(request.GET.get("page"))
+    return render(
+        request, "knowledge/cases.html", {"page": page, "status": status, "statuses": CaseStatus.choices}
+    )
+
+
+@login_required
+def case_new(request: HttpRequest) -> HttpResponse:
+    form = CaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = cases.create_case(
+                _staff(request), title=form.cleaned_data["title"], body=form.cleaned_data["body"]
+            )
+        except (InvalidInput, Forbidden) as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("已保存案例草稿，个人信息已自动去除。"))
+            return redirect("knowledge_staff:case", pk=case.pk)
+    return render(request, "knowledge/case_form.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def case_from_matter(request: HttpRequest, number: str) -> HttpResponse:
+    try:
+        case = cases.case_from_matter(_staff(request), number)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except (IllegalTransition, Forbidden) as error:
+        messages.error(request, error.message)
+        return redirect("matters:detail", number=number)
+    messages.success(request, _("已根据事项生成案例草稿，请核对脱敏结果后报送。"))
+    return redirect("knowledge_staff:case", pk=case.pk)
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _staff(request)
+    try:
+        case = cases.access_case(user, pk)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    form = CaseForm(
+        request.POST if action == "save" else None, initial={"title": case.title, "body": case.body}
+    )
+    if request.method == "POST":
+        try:
+            if action == "save" and form.is_valid():
+                cases.edit_case(case, user, title=form.cleaned_data["title"], body=form.cleaned_data["body"])
+            elif action == "submit":
+                cases.submit_case(case, user)
+            elif action == "publish":
+                cases.publish_case(case, user)
+            elif action == "return":
+                cases.return_case(case, user, request.POST.get("reason", ""))
+            elif action != "save":
+                raise Http404
+        except (InvalidInput, IllegalTransition, Forbidden) as error:
+            messages.error(request, error.message)
+            _form_errors(form, error)
+        else:
+            if not form.errors:
+                messages.success(request, _("已完成。"))
+                return redirect("knowledge_staff:case", pk=case.pk)
+    return render(
+        request,
+        "knowledge/case.html",
+        {
+            "case": case,
+            "form": form,
+            "can_review": user.has_perm(cases.REVIEW),
+            "can_edit": case.status in (CaseStatus.DRAFT, CaseStatus.RETURNED)
+            or (case.status == CaseStatus.SUBMITTED and user.has_perm(cases.REVIEW)),
+        },
+    )
+
+
+@login_required
+def monthly(request: HttpRequest) -> HttpResponse:
+    month = _month(request.GET.get("month")) or timezone.localdate().replace(day=1)
+    rows = cases.monthly_counts(_staff(request), month)
+    return render(request, "knowledge/monthly.html", {"rows": rows, "month": month})
+
+
+def public_case(request: HttpRequest, pk: int) -> HttpResponse:
+    case = cases.published_cases().filter(pk=pk).first()
+    if case is None:
+        raise Http404(_("案例不存在。"))
+    return render(request, "knowledge/public_case.html", {"case": case})
+
+
+def _month(raw: str | None) -> datetime.date | None:
+    try:
+        year, month = (int(part) for part in (raw or "").split("-"))
+        return datetime.date(year, month, 1)
+    except ValueError:
+        return None
+
+
+def _form_errors(form: forms.Form, error: Any) -> None:
+    for name, message in (getattr(error, "fields", None) or {}).items():
+        form.add_error(name if name in form.fields else None, message)

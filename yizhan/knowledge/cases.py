@@ -1,0 +1,299 @@
+"""The typical-case library (案例库) and FAQ: one function per step, shared by pages and API.
+
+A case is anonymised automatically whenever its text is saved (names, ID numbers, phones, addresses,
+e-mail addresses are replaced by markers such as 【姓名甲】); the reviewer reads the result and
+publishes it or returns it with a reason. Staff see the cases of their unit's subtree; published
+cases are public."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yizhan.accounts.models import User
+from yizhan.audit import services as audit
+from yizhan.audit.models import AuditAction
+from yizhan.core.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
+from yizhan.knowledge import engine
+from yizhan.knowledge.models import Article, CaseStatus, Faq, TypicalCase
+from yizhan.matters.models import Matter
+from yizhan.matters.selectors import access_matter
+from yizhan.orgs.selectors import subtree_ids
+
+SUBMIT = "knowledge.submit_typicalcase"
+REVIEW = "knowledge.review_typicalcase"
+MANAGE_FAQ = "knowledge.manage_faq"
+CONCLUDED_STATES = ("concluded", "fed_back", "followed_up", "archived")
+
+
+def anonymise(text: str) -> tuple[str, dict[str, int]]:
+    """The text without personal data, and how many of each kind were replaced (never the values)."""
+    clean, findings = engine.anonymise(text)
+    return clean, dict(Counter(f.type for f in findings))
+
+
+SEPARATOR = "\n\u2063\n"  # an invisible separator, so a name found in the body is removed from the title
+
+
+def anonymise_case(title: str, body: str) -> tuple[str, str, dict[str, int]]:
+    """Title and body anonymised together: a name recognised in the body is replaced in the title too."""
+    clean, removed = anonymise(title + SEPARATOR + body)
+    if SEPARATOR in clean:
+        clean_title, clean_body = clean.split(SEPARATOR, 1)
+    else:  # the separator never changes; kept safe all the same
+        clean_title, clean_body = anonymise(title)[0], anonymise(body)[0]
+    return clean_title.strip(), clean_body.strip(), removed
+
+
+def _check_text(title: str, body: str) -> None:
+    errors = {}
+    if not title.strip():
+        errors["title"] = _("请填写标题。")
+    elif len(title) > 100:
+        errors["title"] = _("标题不能超过100个字。")
+    if len(body.strip()) < 20:
+        errors["body"] = _("案情与处理至少写20个字。")
+    if errors:
+        raise InvalidInput(_("案例内容不完整。"), fields=errors)
+
+
+def _suggest_statutes(case: TypicalCase) -> None:
+    from yizhan.knowledge import services
+
+    try:
+        hits = services.search(f"{case.title} {case.body}"[:500], k=3)
+    except InvalidInput:
+        return
+    case.statutes.set(Article.objects.filter(source_id__in=[h["source_id"] for h in hits]))
+
+
+def visible_cases(user: User) -> QuerySet[TypicalCase]:
+    units = subtree_ids(user.unit_id) if user.unit_id else frozenset()
+    return TypicalCase.objects.filter(Q(unit_id__in=units) | Q(status=CaseStatus.PUBLISHED)).select_related(
+        "unit", "domain", "created_by"
+    )
+
+
+def access_case(user: User, pk: int) -> TypicalCase:
+    case = visible_cases(user).filter(pk=pk).first()
+    if case is None:
+        raise NotFound(_("案例不存在。"))
+    return case
+
+
+def keywords(q: str) -> list[str]:
+    """Search words of a question (jieba, two characters or more), at most eight."""
+    import jieba
+
+    seen: list[str] = []
+    for word in jieba.cut_for_search(q):
+        word = word.strip()
+        if len(word) >= 2 and word not in seen:
+            seen.append(word)
+    return seen[:8]
+
+
+def _any_word(fields: tuple[str, ...], q: str) -> Q | None:
+    words = keywords(q)
+    if not words:
+        return None
+    cond = Q()
+    for word in words:
+        for f in fields:
+            cond |= Q(**{f"{f}__icontains": word})
+    return cond
+
+
+def published_cases(q: str = "") -> QuerySet[TypicalCase]:
+    qs = TypicalCase.objects.filter(status=CaseStatus.PUBLISHED).select_related("domain")
+    cond = _any_word(("title", "body"), q) if q else None
+    if cond is not None:
+        qs = qs.filter(cond)
+    return qs.order_by("-published_at")
+
+
+def create_case(
+    actor: User, *, title: str, body: str, domain: Any = None, matter: Matter | None = None
+) -> TypicalCase:
+    if not actor.has_perm(SUBMIT):
+        raise Forbidden(_("您的账号没有撰写案例的权限。"))
+    _check_text(title, body)
+    clean_title, clean, removed = anonymise_case(title, body)
+    with transaction.atomic():
+        case = TypicalCase.objects.create(
+            title=clean_title,
+            body=clean,
+            domain=domain,
+            source_matter=matter,
+            unit=actor.unit,
+            removed=removed,
+            created_by=actor,
+        )
+        _suggest_statutes(case)
+        audit.record(AuditAction.CREATE, case, actor=actor, changes={"removed": case.removed})
+    return case
+
+
+def case_from_matter(actor: User, number: str) -> TypicalCase:
+    """Draft a case from a concluded matter of any module: its title, facts and result, anonymised."""
+    matter = access_matter(actor, number)
+    if matter.state not in CONCLUDED_STATES:
+        raise IllegalTransition(_("只有已办结的事项可以报送为典型案例。"))
+    if TypicalCase.objects.filter(source_matter=matter).exists():
+        raise IllegalTransition(_("该事项已经报送过典型案例。"))
+    body = "\n".join(
+        part
+        for part in (
+            _("【基本案情】") + (matter.facts or ""),
+            _("【处理结果】") + (matter.result or matter.answer or ""),
+        )
+        if part
+    )
+    return create_case(actor, title=matter.title, body=body, domain=matter.domain, matter=matter)
+
+
+def edit_case(case: TypicalCase, actor: User, *, title: str, body: str) -> TypicalCase:
+    if case.status not in (CaseStatus.DRAFT, CaseStatus.RETURNED, CaseStatus.SUBMITTED):
+        raise IllegalTransition(_("已发布的案例不能修改。"))
+    if case.status == CaseStatus.SUBMITTED and not actor.has_perm(REVIEW):
+        raise IllegalTransition(_("案例已报送，等待审核，不能修改。"))
+    if not (actor.has_perm(SUBMIT) or actor.has_perm(REVIEW)):
+        raise Forbidden(_("没有权限。"))
+    _check_text(title, body)
+    clean_title, clean, removed = anonymise_case(title, body)
+    before = {"title": case.title, "body": case.body}
+    case.title, case.body = clean_title, clean
+    case.removed = dict(Counter(case.removed) + Counter(removed))
+    case.save()
+    _suggest_statutes(case)
+    audit.record(
+        AuditAction.UPDATE,
+        case,
+        actor=actor,
+        changes=audit.diff(before, {"title": case.title, "body": case.body}),
+    )
+    return case
+
+
+def _move(case: TypicalCase, actor: User, sources: tuple[str, ...], target: str, label: str) -> None:
+    if case.status not in sources:
+        raise IllegalTransition(
+            _("案例当前为「%(s)s」，不能%(a)s。") % {"s": case.get_status_display(), "a": label}
+        )
+    before = case.status
+    case.status = target
+    case.save()
+    audit.record(AuditAction.TRANSITION, case, actor=actor, changes={"status": [before, target]})
+
+
+def submit_case(case: TypicalCase, actor: User) -> TypicalCase:
+    if not actor.has_perm(SUBMIT):
+        raise Forbidden(_("您的账号没有报送案例的权限。"))
+    case.submitted_at = timezone.now()
+    _move(case, actor, (CaseStatus.DRAFT, CaseStatus.RETURNED), CaseStatus.SUBMITTED, _("报送"))
+    return case
+
+
+def publish_case(case: TypicalCase, actor: User) -> TypicalCase:
+    if not actor.has_perm(REVIEW):
+        raise Forbidden(_("您的账号没有审核案例的权限。"))
+    # a last automatic pass: nothing a reviewer typed back in may leave with personal data
+    case.title, case.body, removed = anonymise_case(case.title, case.body)
+    if removed:
+        case.removed = dict(Counter(case.removed) + Counter(removed))
+    case.reviewed_by = actor
+    case.published_at = timezone.now()
+    _move(case, actor, (CaseStatus.SUBMITTED,), CaseStatus.PUBLISHED, _("发布"))
+    return case
+
+
+def return_case(case: TypicalCase, actor: User, reason: str) -> TypicalCase:
+    if not actor.has_perm(REVIEW):
+        raise Forbidden(_("您的账号没有审核案例的权限。"))
+    if not reason.strip():
+        raise InvalidInput(_("请写明退回理由。"), fields={"reason": _("请写明退回理由。")})
+    case.return_reason = reason.strip()[:255]
+    case.reviewed_by = actor
+    _move(case, actor, (CaseStatus.SUBMITTED,), CaseStatus.RETURNED, _("退回"))
+    return case
+
+
+def monthly_counts(user: User, month: datetime.date) -> list[dict[str, Any]]:
+    """Cases submitted in ``month`` per unit of the user's subtree (for the city's monthly report)."""
+    start = month.replace(day=1)
+    end = (start + datetime.timedelta(days=32)).replace(day=1)
+    units = subtree_ids(user.unit_id) if user.unit_id else frozenset()
+    rows = (
+        TypicalCase.objects.filter(
+            unit_id__in=units, submitted_at__date__gte=start, submitted_at__date__lt=end
+        )
+        .annotate(month=TruncMonth("submitted_at"))
+        .values("unit_id", "unit__name")
+        .annotate(submitted=Count("id"), published=Count("id", filter=Q(status=CaseStatus.PUBLISHED)))
+        .order_by("unit__name")
+    )
+    return [
+        {
+            "unit_id": r["unit_id"],
+            "unit": r["unit__name"],
+            "submitted": r["submitted"],
+            "published": r["published"],
+        }
+        for r in rows
+    ]
+
+
+# --- FAQ ---------------------------------------------------------------------------------------------
+
+
+def published_faqs(q: str = "") -> QuerySet[Faq]:
+    qs = Faq.objects.filter(published=True)
+    cond = _any_word(("question", "answer"), q) if q else None
+    if cond is not None:
+        qs = qs.filter(cond)
+    return qs
+
+
+def save_faq(
+    actor: User,
+    *,
+    question: str,
+    answer: str,
+    statute_ids: list[int],
+    published: bool,
+    faq: Faq | None = None,
+) -> Faq:
+    if not actor.has_perm(MANAGE_FAQ):
+        raise Forbidden(_("您的账号没有编辑常见问题的权限。"))
+    errors = {}
+    if not question.strip():
+        errors["question"] = _("请填写问题。")
+    if not answer.strip():
+        errors["answer"] = _("请填写解答。")
+    statutes = list(Article.objects.filter(source_id__in=statute_ids))
+    if len(statutes) != len(set(statute_ids)):
+        errors["statutes"] = _("有法条不存在。")
+    if published and not statutes:
+        errors["statutes"] = _("发布的常见问题须注明所依据的法条。")
+    if errors:
+        raise InvalidInput(_("常见问题内容有误。"), fields=errors)
+    with transaction.atomic():
+        faq = faq or Faq(updated_by=actor)
+        action = AuditAction.UPDATE if faq.pk else AuditAction.CREATE
+        faq.question, faq.answer, faq.published, faq.updated_by = (
+            question.strip(),
+            answer.strip(),
+            published,
+            actor,
+        )
+        faq.save()
+        faq.statutes.set(statutes)
+        audit.record(action, faq, actor=actor, changes={"published": published})
+    return faq

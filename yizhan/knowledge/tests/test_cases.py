@@ -1,0 +1,139 @@
+"""Typical-case library and FAQ: automatic anonymisation, review workflow, scoping, monthly counts,
+and the one search box across statutes, FAQ and cases."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.utils import timezone
+
+from yizhan.accounts.models import ApiToken
+from yizhan.core.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
+from yizhan.core.testing import VALID_ID, drive
+from yizhan.knowledge import cases
+from yizhan.knowledge.models import Article, CaseStatus, TypicalCase
+from yizhan.knowledge.tests.test_knowledge import corpus  # noqa: F401 - fixture
+
+PASSWORD = "Test-pass-2026"
+PLANTED = (
+    "申请人王建国（身份证号110101199003074258，电话13912345678，住甘肃省兰州市西固区福利西路100号3单元501室）"
+    "在工地务工三个月，被拖欠工资一万二千元，经调解，用工方当场支付全部工资。"
+)
+
+
+def test_personal_data_is_removed_when_the_case_is_saved(district):
+    case = cases.create_case(district.users["clerk"], title="王建国讨薪案", body=PLANTED)
+    for secret in ("王建国", "110101199003074258", "13912345678", "福利西路100号"):
+        assert secret not in case.body and secret not in case.title
+    assert "拖欠工资" in case.body
+    assert sum(case.removed.values()) >= 4
+    assert case.status == CaseStatus.DRAFT
+
+
+def test_review_workflow_and_illegal_steps(district):
+    clerk, manager = district.users["clerk"], district.users["manager"]
+    case = cases.create_case(clerk, title="讨薪调解案", body=PLANTED)
+    with pytest.raises(IllegalTransition):
+        cases.publish_case(case, manager)  # not submitted yet
+    with pytest.raises(Forbidden):
+        cases.publish_case(cases.submit_case(case, clerk), clerk)  # the author may not publish
+    with pytest.raises(InvalidInput) as caught:
+        cases.return_case(case, manager, "")
+    assert "reason" in caught.value.fields
+    cases.return_case(case, manager, "请补充调解依据")
+    assert case.status == CaseStatus.RETURNED
+    # the author puts a phone number back in while editing: it is removed again
+    cases.edit_case(case, clerk, title="讨薪调解案", body=case.body + " 联系电话13800001111。")
+    assert "13800001111" not in case.body
+    cases.submit_case(case, clerk)
+    cases.publish_case(case, manager)
+    assert case.status == CaseStatus.PUBLISHED and case.published_at
+    with pytest.raises(IllegalTransition):
+        cases.edit_case(case, manager, title="改", body=case.body)
+
+
+def test_case_from_a_concluded_matter_only(district):
+    clerk = district.users["clerk"]
+    open_matter = drive(district, "transferred")
+    with pytest.raises(IllegalTransition):
+        cases.case_from_matter(clerk, open_matter.number)
+    done = drive(district, "fed_back")
+    case = cases.case_from_matter(clerk, done.number)
+    assert case.source_matter_id == done.pk and case.domain_id == done.domain_id
+    assert VALID_ID not in case.body
+    with pytest.raises(IllegalTransition):
+        cases.case_from_matter(clerk, done.number)  # once per matter
+
+
+def test_scoping_other_township_gets_404_until_published(client, district):
+    clerk2, officer2 = district.users["clerk2"], district.users["officer2"]
+    case = cases.create_case(clerk2, title="邻里纠纷调解案", body=PLANTED)
+    with pytest.raises(NotFound):
+        cases.access_case(officer2, case.pk)
+    client.login(username="officer2", password=PASSWORD)
+    assert client.get(f"/staff/knowledge/cases/{case.pk}/").status_code == 404
+    assert client.get(f"/laws/cases/{case.pk}/").status_code == 404  # not public yet
+    cases.submit_case(case, clerk2)
+    cases.publish_case(case, district.users["manager"])
+    assert client.get(f"/laws/cases/{case.pk}/").status_code == 200
+    assert cases.access_case(officer2, case.pk) == case
+
+
+def test_monthly_counts_api(client, district):
+    clerk = district.users["clerk"]
+    for n in range(2):
+        cases.submit_case(cases.create_case(clerk, title=f"案例{n}", body=PLANTED), clerk)
+    month = timezone.localdate().strftime("%Y-%m")
+    token = ApiToken.issue(district.users["manager"], "测试")[1]
+    response = client.get("/api/v1/cases/monthly", {"month": month}, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200
+    units = response.json()["units"]
+    assert [(u["unit"], u["submitted"], u["published"]) for u in units] == [(clerk.unit.name, 2, 0)]
+    bad = client.get("/api/v1/cases/monthly", {"month": "2026-13"}, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert bad.status_code == 422 and "month" in bad.json()["error"]["fields"]
+    assert client.get("/api/v1/cases/monthly", {"month": month}).status_code == 401
+
+
+def test_staff_pages(client, district):
+    client.login(username="clerk", password=PASSWORD)
+    bad = client.post("/staff/knowledge/cases/new/", {"title": "", "body": "短"})
+    assert bad.status_code == 422
+    response = client.post("/staff/knowledge/cases/new/", {"title": "讨薪调解案", "body": PLANTED})
+    assert response.status_code == 302
+    case = TypicalCase.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert "13912345678" not in page and "已自动去除" in page
+    assert client.post(f"/staff/knowledge/cases/{case.pk}/", {"action": "submit"}).status_code == 302
+    assert TypicalCase.objects.get().status == CaseStatus.SUBMITTED
+    assert client.get("/staff/knowledge/cases/").status_code == 200
+    assert client.get("/staff/knowledge/cases/monthly/").status_code == 200
+
+
+def test_faq_needs_statutes_to_publish_and_one_box_finds_all(client, district, corpus):  # noqa: F811
+    manager = district.users["manager"]
+    with pytest.raises(Forbidden):
+        cases.save_faq(district.users["clerk"], question="q", answer="a", statute_ids=[], published=True)
+    with pytest.raises(InvalidInput) as caught:
+        cases.save_faq(
+            manager, question="被拖欠工资怎么办？", answer="可以申请支付令。", statute_ids=[], published=True
+        )
+    assert "statutes" in caught.value.fields
+    article = Article.objects.get(law__name="中华人民共和国劳动合同法", number=30)
+    cases.save_faq(
+        manager,
+        question="被拖欠工资怎么办？",
+        answer="可以向法院申请支付令。",
+        statute_ids=[article.source_id],
+        published=True,
+    )
+    clerk = district.users["clerk"]
+    case = cases.create_case(clerk, title="讨要工资调解成功", body=PLANTED)
+    cases.publish_case(cases.submit_case(case, clerk), manager)
+    page = client.get("/laws/", {"q": "拖欠工资怎么办"}).content.decode()
+    assert "被拖欠工资怎么办？" in page and "讨要工资调解成功" in page and "劳动合同法" in page
+    faq = client.get("/api/v1/faq", {"q": "工资"}).json()
+    assert faq[0]["statutes"] == [str(article)]
+    listed = client.get("/api/v1/cases", {"q": "工资"}).json()
+    assert [c["title"] for c in listed] == ["讨要工资调解成功"]
+    assert json.dumps(listed, ensure_ascii=False).count("13912345678") == 0
