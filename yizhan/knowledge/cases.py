@@ -16,6 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yizhan.accounts.models import User
 from yizhan.audit import services as audit
@@ -31,6 +32,25 @@ SUBMIT = "knowledge.submit_typicalcase"
 REVIEW = "knowledge.review_typicalcase"
 MANAGE_FAQ = "knowledge.manage_faq"
 CONCLUDED_STATES = ("concluded", "fed_back", "followed_up", "archived")
+
+
+REMOVED_LABELS = {
+    "id_card": gettext_lazy("身份证号"),
+    "phone": gettext_lazy("手机号"),
+    "landline": gettext_lazy("固定电话"),
+    "bank_card": gettext_lazy("银行卡号"),
+    "email": gettext_lazy("电子邮箱"),
+    "address": gettext_lazy("住址"),
+    "name": gettext_lazy("姓名"),
+}
+
+
+def removed_summary(case: TypicalCase) -> str:
+    """已自动去除：姓名 2 处、手机号 1 处 (what kinds of personal data were replaced, never the values)."""
+    return "、".join(
+        _("%(kind)s %(n)d 处") % {"kind": REMOVED_LABELS.get(kind, kind), "n": n}
+        for kind, n in case.removed.items()
+    )
 
 
 def anonymise(text: str) -> tuple[str, dict[str, int]]:

@@ -208,6 +208,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "knowledge/case.html",
         {
             "case": case,
+            "removed": cases.removed_summary(case),
             "form": form,
             "can_review": user.has_perm(cases.REVIEW),
             "can_edit": case.status in (CaseStatus.DRAFT, CaseStatus.RETURNED)

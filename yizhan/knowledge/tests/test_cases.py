@@ -103,7 +103,7 @@ def test_staff_pages(client, district):
     assert response.status_code == 302
     case = TypicalCase.objects.get()
     page = client.get(response["Location"]).content.decode()
-    assert "13912345678" not in page and "已自动去除" in page
+    assert "13912345678" not in page and "已自动去除" in page and "手机号 1 处" in page
     assert client.post(f"/staff/knowledge/cases/{case.pk}/", {"action": "submit"}).status_code == 302
     assert TypicalCase.objects.get().status == CaseStatus.SUBMITTED
     assert client.get("/staff/knowledge/cases/").status_code == 200
