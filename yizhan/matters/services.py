@@ -212,10 +212,10 @@ def _required_permission(matter: Matter, t: Transition) -> str | None:
 def _check_holder(matter: Matter, t: Transition, actor: User) -> bool:
     """May ``actor`` take ``t`` now? Returns True when acting on behalf of an external department."""
     if _held_by_external(matter, t):
-        pending = _pending_transfer(matter)
-        if matter.current_org_id in actor.scope_org_ids or (
-            pending is not None and pending.from_org_id in actor.scope_org_ids
-        ):
+        if matter.current_org_id in actor.scope_org_ids:
+            return True
+        pending = _pending_transfer(matter)  # a query: only when the unit itself is not the actor's
+        if pending is not None and pending.from_org_id in actor.scope_org_ids:
             return True
     elif matter.current_org_id in actor.scope_org_ids:
         return False
