@@ -54,6 +54,7 @@ def test_online_application_to_closing(page, shot, live_server, e2e_district):
     page.select_option("#id_proceeding", value="non_litigation")
     page.select_option("#id_claim", value="labor_relation_or_wages")
     page.check("input[name=aid_groups][value=migrant_worker]")
+    page.select_option("#id_preferred_person", value=str(lawyer.pk))  # 点援制: chosen from the roster
     page.check("#id_consent")
     shot("la-01-apply")
     page.click("main button[type=submit]")
@@ -82,7 +83,8 @@ def test_online_application_to_closing(page, shot, live_server, e2e_district):
     take_step(page, "grant", note="进城务工人员请求支付劳动报酬，属于法律援助事项，免予核查经济困难状况。")
     page.wait_for_selector("text=已完成「决定给予法律援助」")
     assert page.locator("text=决定书（PDF）").count() == 1
-    take_step(page, "assign", person=lawyer.pk, chosen_by_applicant=True)
+    assert page.locator("text=受援人选择").count() == 1
+    take_step(page, "assign")  # the applicant's choice is preselected
     page.wait_for_selector("text=已完成「指派承办人员」")
     assert page.locator("text=受援人自选").count() >= 1
     shot("la-03-assigned")

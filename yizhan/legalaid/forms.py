@@ -306,10 +306,23 @@ class PublicApplicationForm(FactsForm):
     )
     title = forms.CharField(label=_("一句话说明您的事情"), max_length=100)
     story = forms.CharField(label=_("具体情况"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    preferred_person = forms.ModelChoiceField(
+        label=_("希望由哪位律师承办（可选，点援）"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label=_("由法律援助中心指派"),
+        help_text=_("可以从公布的法律援助人员名册中选择，法律援助中心尽量满足。"),
+    )
     consent = forms.BooleanField(label=_("我保证所填情况真实，知道虚假申请将被终止法律援助（第四十八条）"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        preferred = self.fields["preferred_person"]
+        assert isinstance(preferred, forms.ModelChoiceField)
+        from yizhan.legalaid.services import roster
+
+        preferred.queryset = roster()
+        preferred.label_from_instance = lambda p: f"{p.name}（{p.org.name}）"  # type: ignore[attr-defined]
         station = self.fields["station"]
         assert isinstance(station, forms.ModelChoiceField)
         station.queryset = Organization.objects.filter(

@@ -183,6 +183,14 @@ class LegalAidCase(models.Model):
         on_delete=models.PROTECT,
         related_name="legal_aid_cases",
     )
+    preferred_person = models.ForeignKey(
+        "orgs.Person",
+        verbose_name=_("受援人选择的律师（点援）"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     chosen_by_applicant = models.BooleanField(_("受援人自选（点援）"), default=False)
     assigned_at = models.DateTimeField(_("指派时间"), null=True, blank=True)
     provisional = models.BooleanField(_("先行提供法律援助"), default=False)

@@ -7,4 +7,5 @@ app_name = "legalaid_public"
 urlpatterns = [
     path("check/", views.self_check, name="check"),
     path("apply/", views.public_apply, name="apply"),
+    path("roster/", views.roster, name="roster"),
 ]

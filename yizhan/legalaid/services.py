@@ -67,6 +67,7 @@ class Application:
     simplified: bool = False
     home_visit: bool = False
     accessibility_notes: str = ""
+    preferred_person: Person | None = None  # 点援制: chosen from the published roster
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -215,6 +216,7 @@ def do_apply(application: Application, *, actor: User | None) -> LegalAidCase:
             simplified=application.simplified,
             home_visit=application.home_visit or matter.home_service,
             accessibility_notes=application.accessibility_notes,
+            preferred_person=application.preferred_person,
         )
         _record(case, "apply", "法律援助法第三十八条", actor=actor, source=application.source)
         if at_centre:
@@ -507,7 +509,9 @@ def _assign(case: LegalAidCase, actor: User, note: str, payload: dict) -> dict:
             fields={"person": _("该律师的刑事辩护执业年限不足三年。")},
         )
     case.assignee = person
-    case.chosen_by_applicant = bool(payload.get("chosen_by_applicant"))
+    case.chosen_by_applicant = bool(payload.get("chosen_by_applicant")) or (
+        case.preferred_person_id is not None and case.preferred_person_id == person.pk
+    )
     case.assigned_at = _now()
     if person.org_id != case.centre_id:
         _matter(
@@ -523,6 +527,22 @@ def _assign(case: LegalAidCase, actor: User, note: str, payload: dict) -> dict:
     elif case.matter.state in (MatterState.ACCEPTED, MatterState.REGISTERED):
         _matter(case, "start", actor, note or _("指派本机构%(name)s承办。") % {"name": person.name})
     return {"person": person.name, "org": person.org.name, "chosen_by_applicant": case.chosen_by_applicant}
+
+
+def roster() -> Any:
+    """The published roster applicants may choose from (点援制): active, public lawyers and legal-aid
+    workers who accept citizens' choice — public profile data only."""
+    return (
+        Person.objects.filter(
+            is_active=True,
+            is_public=True,
+            accepts_citizen_choice=True,
+            role__in=("lawyer", "legal_aid_worker", "grassroots_legal_worker"),
+        )
+        .select_related("org")
+        .prefetch_related("specialties")
+        .order_by("org__name", "name")
+    )
 
 
 def needs_senior_defender(case: LegalAidCase) -> bool:

@@ -155,6 +155,9 @@ def _case_context(request: HttpRequest, case: LegalAidCase, forms: dict[str, Any
     user = _user(request)
     steps = [s for s in available_steps(case.stage) if user.has_perm(s.permission)]
     step_forms = {s.code: step_form(s.code) for s in steps}
+    if "assign" in step_forms and case.preferred_person_id:
+        # 点援制: the applicant's choice is offered first
+        step_forms["assign"].initial.update({"person": case.preferred_person_id, "chosen_by_applicant": True})
     if forms:
         step_forms.update(forms)
     is_assignee = case.assignee is not None and case.assignee.user_id == user.pk
@@ -296,7 +299,12 @@ def public_apply(request: HttpRequest) -> HttpResponse:
         )
         try:
             case = services.do_apply(
-                services.Application(registration=registration, facts=form.facts(), source=Source.ONLINE),
+                services.Application(
+                    registration=registration,
+                    facts=form.facts(),
+                    source=Source.ONLINE,
+                    preferred_person=data.get("preferred_person"),
+                ),
                 actor=None,
             )
         except InvalidInput as error:
@@ -324,6 +332,12 @@ def public_apply(request: HttpRequest) -> HttpResponse:
                 },
             )
     return render(request, "legalaid/public_apply.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@public_limit
+def roster(request: HttpRequest) -> HttpResponse:
+    """The published roster of legal-aid lawyers and workers an applicant may choose from (点援制)."""
+    return render(request, "legalaid/roster.html", {"people": services.roster()})
 
 
 def _domain_for(claim: str) -> str:

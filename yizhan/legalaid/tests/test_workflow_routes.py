@@ -169,3 +169,51 @@ def test_decision_letter_renders(client, api, reviewing, tmp_path):
     if shutil.which("pdftoppm"):
         subprocess.run(["pdftoppm", "-png", "-r", "40", str(pdf), str(tmp_path / "page")], check=True)
         assert any(p.stat().st_size > 2000 for p in tmp_path.glob("page*.png"))
+
+
+def test_closing_then_archive_with_quality_review(api, reviewing, district, client):
+    api("legalaid", f"/legal-aid/cases/{reviewing}/steps/grant")
+    worker = Person.objects.filter(org=district.legal_aid_center, role="legal_aid_worker").first()
+    assert (
+        api("legalaid", f"/legal-aid/cases/{reviewing}/steps/assign", {"person_id": worker.pk}).status_code
+        == 200
+    )
+    closed = api(
+        "legalaid",
+        f"/legal-aid/cases/{reviewing}/steps/close",
+        {"note": "调解结案", "materials": ["documents", "report", "recipient_opinion"]},
+    )
+    assert closed.json()["stage"] == "closed", closed.content
+    bad = api("legalaid", f"/legal-aid/cases/{reviewing}/steps/archive", {"quality_score": 101})
+    assert bad.status_code == 422
+    archived = api(
+        "legalaid", f"/legal-aid/cases/{reviewing}/steps/archive", {"quality_score": 92, "note": "材料齐全"}
+    )
+    assert archived.json()["stage"] == "archived"
+    case = LegalAidCase.objects.get(number=reviewing)
+    assert case.quality_score == 92 and case.archived_at
+
+
+def test_station_forwarded_application_is_in_the_legal_aid_transfer_ledger(api, client, users):
+    created = api("clerk2", "/legal-aid/cases", APPLICATION).json()
+    api("clerk2", f"/legal-aid/cases/{created['number']}/steps/precheck_pass")
+    token = ApiToken.issue(users["legalaid"], "台帐")[1]
+    rows = client.get("/api/v1/ledgers/legal_aid_transfers", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert created["matter_number"] in json.dumps(rows, ensure_ascii=False)
+
+
+def test_near_due_and_overdue_lists(api, reviewing, district, client):
+    from yizhan.legalaid import selectors
+
+    legalaid = district.users["legalaid"]
+    case = LegalAidCase.objects.get(number=reviewing)
+    today = datetime.date(2026, 11, 24)
+    LegalAidCase.objects.filter(pk=case.pk).update(decision_due=today + datetime.timedelta(days=1))
+    lists = selectors.clock_lists(legalaid, today=today)
+    assert [c.number for c in lists["near"]] == [reviewing] and not lists["late"]
+    LegalAidCase.objects.filter(pk=case.pk).update(decision_due=today - datetime.timedelta(days=1))
+    lists = selectors.clock_lists(legalaid, today=today)
+    assert [c.number for c in lists["late"]] == [reviewing]
+    from yizhan.legalaid.services import overdue_cases
+
+    assert (case.pk, "法律援助法第四十三条第一款") in [(c.pk, a) for c, a in overdue_cases(today)]
