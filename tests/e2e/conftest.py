@@ -64,6 +64,15 @@ def shot(page):
 
 @pytest.fixture
 def e2e_district(transactional_db):
+    from django.apps import apps
+
     from yizhan.core.demo.district import build_district
+    from yizhan.matters.models import LegalDomain
+    from yizhan.matters.reference_data import load
+
+    # a transactional test flushes every table afterwards, data-migration rows included: put the
+    # reference data back for the next browser test
+    if not LegalDomain.objects.exists():
+        load(apps)
 
     return build_district(small=True, password="Test-pass-2026")
