@@ -5,6 +5,7 @@ downloads a browser.
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -75,4 +76,30 @@ def e2e_district(transactional_db):
     if not LegalDomain.objects.exists():
         load(apps)
 
-    return build_district(small=True, password="Test-pass-2026")
+    return build_district(small=True, password=PASSWORD)
+
+
+PASSWORD = "Test-pass-2026"
+
+
+@pytest.fixture
+def login():
+    """Sign in through the login page as one of the demo district's accounts."""
+
+    def sign_in(page, base, username):
+        page.goto(f"{base}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(re.compile(r"/staff/"))
+
+    return sign_in
+
+
+@pytest.fixture
+def logout():
+    def sign_out(page):
+        page.click("header form button")
+        page.wait_for_url(re.compile(r"/accounts/login/"))
+
+    return sign_out

@@ -2,25 +2,8 @@
 committee accepts and concludes → the window feeds the result back → the citizen rates it with the
 query code → the ledgers show it."""
 
-import re
 
-PASSWORD = "Test-pass-2026"
-
-
-def login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/staff/"))
-
-
-def logout(page):
-    page.click("header form button")
-    page.wait_for_url(re.compile(r"/accounts/login/"))
-
-
-def test_the_closed_loop(page, shot, live_server, e2e_district):
+def test_the_closed_loop(page, shot, live_server, e2e_district, login, logout):
     base = live_server.url
     committee = e2e_district.committees[0]
 

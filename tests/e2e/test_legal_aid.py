@@ -6,21 +6,6 @@ case with the query code, seeing stages and dates but no personal data."""
 
 import re
 
-PASSWORD = "Test-pass-2026"
-
-
-def login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/staff/"))
-
-
-def logout(page):
-    page.click("header form button")
-    page.wait_for_url(re.compile(r"/accounts/login/"))
-
 
 def take_step(page, code, **fields):
     step = page.locator(f"#step-{code}")
@@ -37,7 +22,7 @@ def take_step(page, code, **fields):
     step.locator("button[type=submit]").click()
 
 
-def test_online_application_to_closing(page, shot, live_server, e2e_district):
+def test_online_application_to_closing(page, shot, live_server, e2e_district, login, logout):
     base = live_server.url
     station = e2e_district.stations[0]
     lawyer = e2e_district.lawyers[0]
