@@ -222,6 +222,17 @@ def do_apply(application: Application, *, actor: User | None) -> LegalAidCase:
         if at_centre:
             # applied at the centre itself: no station in between, the review clock starts now
             _start_review(case, actor, now)
+    if (
+        case.simplified
+        and not at_centre
+        and actor is not None
+        and actor.has_perm(STEPS["precheck_pass"].permission)
+    ):
+        # 简化程序 for special groups (应援尽援): the window's pre-check is done at intake and the
+        # application goes to the centre at once — the applicant makes one trip
+        case = advance(
+            case, "precheck_pass", actor=actor, note=_("简化程序：受理时即完成初审，转法律援助中心审查。")
+        )
     return case
 
 

@@ -217,3 +217,17 @@ def test_near_due_and_overdue_lists(api, reviewing, district, client):
     from yizhan.legalaid.services import overdue_cases
 
     assert (case.pk, "法律援助法第四十三条第一款") in [(c.pk, a) for c, a in overdue_cases(today)]
+
+
+def test_simplified_procedure_forwards_at_intake(api, district):
+    body = {
+        **APPLICATION,
+        "simplified": True,
+        "home_visit": True,
+        "accessibility_notes": "申请人行动不便，需上门",
+    }
+    case = api("clerk2", "/legal-aid/cases", body).json()
+    assert case["stage"] == "forwarded"  # pre-checked at intake: one trip
+    assert case["home_visit"] is True and case["accessibility_notes"] == "申请人行动不便，需上门"
+    normal = api("clerk2", "/legal-aid/cases", APPLICATION).json()
+    assert normal["stage"] == "applied"
