@@ -219,6 +219,7 @@ LEGAL_AID_WORKING_DAYS = env_bool("YIZHAN_LEGAL_AID_WORKING_DAYS", False)
 # --- Exports ----------------------------------------------------------------------------------
 PDF_FONT = env_str("YIZHAN_PDF_FONT")  # a TrueType (.ttf/.ttc) file with Chinese glyphs; found if unset
 EXPORT_MAX_ROWS = env_int("YIZHAN_EXPORT_MAX_ROWS", 100_000, minimum=100)
+PDF_EXPORT_MAX_ROWS = env_int("YIZHAN_PDF_EXPORT_MAX_ROWS", 20_000, minimum=100)
 
 # --- Statutes (knowledge) ---------------------------------------------------------------------------
 STATUTE_INDEX_DIR = Path(env_str("YIZHAN_STATUTE_INDEX_DIR", str(DATA_DIR / "index" / "statutes")))

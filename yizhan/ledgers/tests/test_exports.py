@@ -196,6 +196,14 @@ def test_too_many_rows_asks_to_narrow_the_filters(book, users, clerk_client, set
     assert clerk_client.get(url("visits", "xlsx", channel="hotline")).status_code == 200
 
 
+def test_pdf_has_its_own_lower_cap(book, users, clerk_client, settings):
+    settings.PDF_EXPORT_MAX_ROWS = 3
+    page = clerk_client.get(url("visits", "pdf"), follow=True).content.decode()
+    assert "PDF 单次最多 3 条" in page
+    assert not LedgerExport.objects.exists()
+    assert clerk_client.get(url("visits", "xlsx")).status_code == 200  # the spreadsheet still works
+
+
 def test_bad_filters_on_an_export_come_back_as_a_message(book, clerk_client):
     response = clerk_client.get(url("visits", "pdf", date_from="2026-02-30"), follow=True)
     assert response.status_code == 200
