@@ -15,9 +15,10 @@ it: the benchmark builds one memory per cross-validation fold from the other fol
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -46,6 +47,8 @@ class MemoryScores:
     vote: dict[ArticleKey, float]
     best: dict[ArticleKey, float]
     expansion: dict[ArticleKey, float]
+    #: P(law | question words) from every remembered question sharing a word (not just neighbours)
+    law_assoc: dict[str, float] = field(default_factory=dict)
 
     def articles(self) -> set[ArticleKey]:
         return set(self.vote) | set(self.expansion)
@@ -114,6 +117,31 @@ class QuestionMemory:
             for key in it.gold:
                 self.popularity[key] += 1
         self._a_index = _SmallIndex([by_article[k] for k in self._article_keys])
+        # word → law association: which laws answer the questions that use a word
+        self._word_df: dict[str, int] = defaultdict(int)
+        self._word_law: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        for it in self.items:
+            laws = {key[0] for key in it.gold}
+            for w in set(self._an.query_words(it.question)):
+                self._word_df[w] += 1
+                for law in laws:
+                    self._word_law[w][law] += 1.0 / len(laws)
+
+    def law_association(self, words: Iterable[str]) -> dict[str, float]:
+        """P(law | words): each word's law distribution over the remembered questions using it,
+        averaged with IDF weights; words seen fewer than twice are ignored."""
+        acc: dict[str, float] = defaultdict(float)
+        total = 0.0
+        n = len(self.items) or 1
+        for w in set(words):
+            df = self._word_df.get(w, 0)
+            if df < 2:
+                continue
+            weight = math.log(1.0 + n / df)
+            for law, c in self._word_law[w].items():
+                acc[law] += weight * c / df
+            total += weight
+        return {law: v / total for law, v in acc.items()} if total else {}
 
     def _tokens(self, text: str) -> list[str]:
         """Words plus CJK bigrams (prefixed with ``~``) of a question."""
@@ -147,7 +175,13 @@ class QuestionMemory:
         if ahits:
             top = ahits[0][1] or 1.0
             expansion = {self._article_keys[i]: s / top for i, s in ahits}
-        return MemoryScores(vote=dict(vote), best=dict(best), expansion=expansion)
+        words = [t for t, w in terms.items() if not t.startswith("~") and w >= 1.0]
+        return MemoryScores(
+            vote=dict(vote),
+            best=dict(best),
+            expansion=expansion,
+            law_assoc=self.law_association(words),
+        )
 
     # ------------------------------------------------------------------ persistence
     @staticmethod

@@ -419,6 +419,7 @@ class StatuteSearcher:
         "idf_coverage",
         "bigram_coverage",
         "log_length",
+        "mem_word_law",
     )
 
     def _memory_scores(self, plan: QueryPlan) -> MemoryScores | None:
@@ -484,6 +485,7 @@ class StatuteSearcher:
         mem_law: dict[str, float] = defaultdict(float)
         mem_chap: dict[str, float] = defaultdict(float)
         mem_num: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        law_assoc: Mapping[str, float] = mem.law_assoc if mem is not None else {}
         vote: Mapping[tuple[str, str], float] = {}
         best: Mapping[tuple[str, str], float] = {}
         expansion: Mapping[tuple[str, str], float] = {}
@@ -539,6 +541,7 @@ class StatuteSearcher:
                     sum(v for t, v in idf.items() if t in text) / idf_total,
                     sum(1 for b in bigrams if b in text) / len(bigrams) if bigrams else 0.0,
                     math.log1p(len(text)) / 7.0,
+                    law_assoc.get(law, 0.0),
                 ]
             )
         return ids, rows
