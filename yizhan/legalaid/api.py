@@ -21,7 +21,7 @@ from yizhan.core.errors import InvalidInput
 from yizhan.core.ratelimit import public_limit
 from yizhan.legalaid import eligibility, selectors, services
 from yizhan.legalaid.models import Authority, LegalAidCase, Source
-from yizhan.legalaid.states import STEPS, CaseStage, available_steps
+from yizhan.legalaid.states import STEPS, CaseStage
 from yizhan.matters.api import MatterIn, _registration
 from yizhan.orgs.models import Person
 
@@ -362,7 +362,7 @@ def case_out(case: LegalAidCase, user: User) -> dict[str, Any]:
         "home_visit": case.home_visit,
         "accessibility_notes": case.accessibility_notes,
         "closed_at": case.closed_at,
-        "allowed_steps": [s.code for s in available_steps(case.stage) if user.has_perm(s.permission)],
+        "allowed_steps": [s.code for s in services.steps_for(case, user)],
     }
 
 

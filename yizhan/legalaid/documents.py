@@ -44,7 +44,11 @@ def decision_pdf(case: LegalAidCase) -> bytes:
     person = matter.primary_requester
     granted = case.decision == Decision.GRANT
     title = _("给予法律援助决定书") if granted else _("不予法律援助决定书")
-    grounds = "、".join(case.eligibility.get("grounds") or []) or "法律援助法第四十三条"
+    # the engine's grounds support the decision only when the engine came to the same conclusion: a
+    # refusal must not cite the article that would have granted aid (nor a grant the one that refuses)
+    snapshot = case.eligibility or {}
+    agrees = bool(snapshot.get("eligible")) == granted
+    grounds = ("、".join(snapshot.get("grounds") or []) if agrees else "") or "法律援助法第四十三条第一款"
     story = [
         Paragraph(_escape(case.centre.name), styles["org"]),
         Paragraph(title, styles["title"]),

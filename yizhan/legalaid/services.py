@@ -9,6 +9,7 @@ matter event naming the article the step rests on.
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from yizhan.accounts.models import User
 from yizhan.audit import services as audit
 from yizhan.audit.models import AuditAction
-from yizhan.core.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
+from yizhan.core.errors import Conflict, DomainError, Forbidden, IllegalTransition, InvalidInput, NotFound
 from yizhan.core.models import Sequence
 from yizhan.legalaid import clocks, eligibility
 from yizhan.legalaid.models import (
@@ -34,12 +35,14 @@ from yizhan.legalaid.models import (
 )
 from yizhan.legalaid.states import (
     CLOSING_MATERIALS,
+    OBJECTION_CORRECTS,
     OBJECTION_RETURNS,
     PROVISIONAL_REASONS,
     STEPS,
     TERMINATION_REASONS,
     CaseStage,
     Step,
+    available_steps,
 )
 from yizhan.matters import services as matter_services
 from yizhan.matters.models import Channel, EventCode, Matter, MatterEvent, Outcome, ServiceType
@@ -48,6 +51,7 @@ from yizhan.matters.states import MatterState
 from yizhan.orgs.models import Organization, OrgKind, Person
 
 S = CaseStage
+logger = logging.getLogger(__name__)
 
 
 # --- inputs -------------------------------------------------------------------------------------
@@ -134,6 +138,7 @@ EXTRA_STEP_LABELS = {
     "notification": gettext_lazy("登记通知辩护/代理"),
     "converted": gettext_lazy("咨询转为法律援助申请"),
     "progress": gettext_lazy("通报办理情况"),
+    "formalities": gettext_lazy("补办手续、补充材料"),
 }
 
 
@@ -158,10 +163,23 @@ def visible_to(actor: User, case: LegalAidCase) -> bool:
     return visible_matters(actor).filter(pk=case.matter_id).exists()
 
 
+def required_permission(step: Step, case: LegalAidCase) -> str:
+    """The permission ``step`` needs on ``case``: an application that never reached the centre
+    (referred or withdrawn at the station's pre-check) is filed by the station that holds it."""
+    if step.code == "archive" and case.received_at is None:
+        return STEPS["precheck_pass"].permission
+    return step.permission
+
+
+def steps_for(case: LegalAidCase, actor: User) -> list[Step]:
+    """The steps ``actor`` may take on ``case`` in its current stage (what the case page offers)."""
+    return [s for s in available_steps(case.stage) if actor.has_perm(required_permission(s, case))]
+
+
 def _check(case: LegalAidCase, step: Step, actor: User) -> None:
     if not visible_to(actor, case):
         raise NotFound(_("案件不存在。"))
-    if not actor.has_perm(step.permission):
+    if not actor.has_perm(required_permission(step, case)):
         raise Forbidden(_("您的账号没有「%(action)s」的权限。") % {"action": step.label})
     if case.stage not in step.sources:
         raise IllegalTransition(
@@ -247,10 +265,20 @@ def do_register_notification(notice: Notification, *, actor: User) -> LegalAidCa
         errors["authority_name"] = _("请填写通知机关名称。")
     if not notice.notice_number.strip():
         errors["notice_number"] = _("请填写通知书文号。")
+    if notice.notified_at > _now() + datetime.timedelta(minutes=5):
+        errors["notified_at"] = _("通知时间不能晚于现在。")
     if errors:
         raise InvalidInput(_("通知信息不完整。"), fields=errors)
     if not actor.has_perm(STEPS["assign"].permission):
         raise Forbidden(_("只有法律援助机构工作人员可以登记通知。"))
+    earlier = LegalAidCase.objects.filter(
+        authority_name=notice.authority_name.strip(), notice_number=notice.notice_number.strip()
+    ).first()
+    if earlier is not None:
+        raise Conflict(
+            _("该通知已登记为案件%(n)s，请勿重复登记。") % {"n": earlier.number},
+            fields={"notice_number": _("该通知书已登记。")},
+        )
     registration = notice.registration
     registration.service_type = _legal_aid_type()
     registration.channel = registration.channel or Channel.LETTER
@@ -293,6 +321,15 @@ def do_convert_consultation(matter: Matter, facts: dict[str, Any], *, actor: Use
     from yizhan.matters.selectors import access_matter
 
     source = access_matter(actor, matter.number)
+    converted = MatterEvent.objects.filter(
+        code=EventCode.LEGAL_AID, data__step="converted", data__from_matter=source.number
+    ).select_related("matter__legal_aid")
+    earlier = converted.first()
+    if earlier is not None:
+        raise Conflict(
+            _("该事项已转为法律援助申请%(n)s。") % {"n": earlier.matter.legal_aid.number},
+            fields={"matter": earlier.matter.legal_aid.number},
+        )
     people = list(source.requesters.all())
     registration = RegistrationData(
         channel=source.channel,
@@ -362,7 +399,8 @@ def advance(case: LegalAidCase, code: str, *, actor: User, note: str = "", **pay
         _check(locked, step, actor)
         before = locked.stage
         data = _EFFECTS[code](locked, actor, note, payload) or {}
-        locked.stage = step.target if code != "uphold" else data.pop("_stage")
+        # uphold and correct lead back to where the objection came from (refusal or termination)
+        locked.stage = data.pop("_stage", step.target)
         locked.save()
         _record(locked, code, step.article, actor=actor, note=note, **data)
         audit.record(
@@ -376,7 +414,13 @@ def advance(case: LegalAidCase, code: str, *, actor: User, note: str = "", **pay
 
 
 def _matter(case: LegalAidCase, code: str, actor: User, note: str = "", **payload: Any) -> None:
-    matter_services.transition(case.matter, code, actor=actor, note=note, payload=payload)
+    # the centre decides termination (第四十八条) and closes on the aid worker's report (第五十条): it
+    # records the matter's accept/conclude for the law firm it assigned, even when the firm has accounts
+    scope = actor.scope_org_ids
+    for_dispatcher = case.matter.current_org_id not in scope and case.centre_id in scope
+    matter_services.transition(
+        case.matter, code, actor=actor, note=note, payload=payload, for_dispatcher=for_dispatcher
+    )
     case.matter.refresh_from_db()
 
 
@@ -443,7 +487,8 @@ def _materials_supplied(case: LegalAidCase, actor: User, note: str, payload: dic
 
 
 def _deem_withdrawn(case: LegalAidCase, actor: User, note: str, payload: dict) -> dict:
-    if case.materials_due and timezone.localdate() <= case.materials_due and not payload.get("force"):
+    today = payload.get("today") or timezone.localdate()
+    if case.materials_due and today <= case.materials_due and not payload.get("force"):
         raise IllegalTransition(_("补充材料期限尚未届满，不能视为撤回。"))
     _matter(
         case,
@@ -491,12 +536,16 @@ def _provide_provisionally(case: LegalAidCase, actor: User, note: str, payload: 
         raise InvalidInput(
             _("请选择先行提供的情形。"), fields={"reason": _("第四十四条第一款所列情形之一。")}
         )
+    formalities_due = payload.get("formalities_due")
+    if formalities_due is not None and formalities_due < timezone.localdate():
+        raise InvalidInput(
+            _("补办手续期限不能早于今天。"), fields={"formalities_due": _("补办手续期限不能早于今天。")}
+        )
     case.provisional = True
     case.provisional_reason = str(labels[reason])
     case.decided_at = case.decided_at or _now()
     case.formalities_due = (
-        payload.get("formalities_due")
-        or clocks.statutory_due(case.decided_at, clocks.FORMALITIES_DAYS_DEFAULT).date
+        formalities_due or clocks.statutory_due(case.decided_at, clocks.FORMALITIES_DAYS_DEFAULT).date
     )
     case.assign_due = clocks.statutory_due(_now(), clocks.ASSIGN_DAYS).date
     return {"reason": case.provisional_reason, "formalities_due": str(case.formalities_due)}
@@ -513,6 +562,11 @@ def _assign(case: LegalAidCase, actor: User, note: str, payload: dict) -> dict:
     if person.role not in ("lawyer", "legal_aid_worker", "grassroots_legal_worker"):
         raise InvalidInput(
             _("所选人员不能承办法律援助案件。"), fields={"person": _("请选择律师或法律援助工作人员。")}
+        )
+    if person.role == "grassroots_legal_worker" and is_criminal_defence(case):
+        raise InvalidInput(
+            _("刑事辩护和通知辩护、代理应当指派律师（法律援助法第二十五、二十八、三十六条）。"),
+            fields={"person": _("基层法律服务工作者不能担任刑事辩护人，请选择律师。")},
         )
     if needs_senior_defender(case) and person.criminal_practice_years < 3:
         raise InvalidInput(
@@ -554,6 +608,16 @@ def roster() -> Any:
         .prefetch_related("specialties")
         .order_by("org__name", "name")
     )
+
+
+def is_criminal_defence(case: LegalAidCase) -> bool:
+    """A defence (or a notified representation, 第二十八条): the law says a lawyer is assigned."""
+    facts = case.facts or {}
+    defence = facts.get("proceeding") == "criminal" and facts.get("role") in (
+        "suspect_or_defendant",
+        "compulsory_medical_respondent",
+    )
+    return defence or case.route == Route.NOTIFICATION
 
 
 def needs_senior_defender(case: LegalAidCase) -> bool:
@@ -599,6 +663,15 @@ def _object(case: LegalAidCase, actor: User, note: str, payload: dict) -> dict:
         raise InvalidInput(_("请填写异议理由。"), fields={"note": _("请填写异议理由。")})
     now = _now()
     against = "refusal" if case.stage == S.REFUSED else "termination"
+    decided = case.decided_at if against == "refusal" else case.terminated_at
+    upheld = case.objections.filter(against=against, outcome="upheld")
+    if decided is not None and upheld.filter(filed_at__gte=decided).exists():
+        raise IllegalTransition(
+            _(
+                "司法行政部门已维持该决定；不服的，可以依法申请行政复议或者提起行政诉讼"
+                "（法律援助法第四十九条第三款），不能再次提出异议。"
+            )
+        )
     objection = Objection.objects.create(
         case=case,
         against=against,
@@ -617,6 +690,10 @@ def _pending_objection(case: LegalAidCase) -> Objection:
 
 
 def _uphold(case: LegalAidCase, actor: User, note: str, payload: dict) -> dict:
+    if not note:
+        raise InvalidInput(
+            _("请填写审查意见。"), fields={"note": _("维持原决定的理由将告知申请人（第四十九条）。")}
+        )
     objection = _pending_objection(case)
     objection.decided_at, objection.decided_by, objection.outcome, objection.reasons = (
         _now(),
@@ -639,13 +716,25 @@ def _correct(case: LegalAidCase, actor: User, note: str, payload: dict) -> dict:
         note,
     )
     objection.save()
-    # the centre decides again: a new seven days from the order
-    case.decision = ""
-    case.decision_number = ""
-    case.decided_at = None
-    case.decision_due = clocks.statutory_due(_now(), clocks.DECISION_DAYS).date
+    now = _now()
+    if objection.against == "termination":
+        # the termination is set aside: the decision to grant stands and the centre assigns again
+        # within three days of the order
+        case.terminated_at = None
+        case.termination_reason = ""
+        case.assignee = None
+        case.assigned_at = None
+        case.chosen_by_applicant = False
+        case.closed_at = None
+        case.assign_due = clocks.statutory_due(now, clocks.ASSIGN_DAYS).date
+    else:
+        # the centre decides again: a new seven days from the order
+        case.decision = ""
+        case.decision_number = ""
+        case.decided_at = None
+        case.decision_due = clocks.statutory_due(now, clocks.DECISION_DAYS).date
     matter_services.transition(case.matter, "reopen", actor=actor, note=note, payload={"org": case.centre})
-    return {"objection_id": objection.pk}
+    return {"objection_id": objection.pk, "_stage": OBJECTION_CORRECTS[objection.against]}
 
 
 def _withdraw(case: LegalAidCase, actor: User, note: str, payload: dict) -> dict:
@@ -707,6 +796,44 @@ def do_report_progress(case: LegalAidCase, content: str, *, actor: User) -> Prog
     return report
 
 
+def do_complete_formalities(case: LegalAidCase, *, actor: User, note: str = "") -> LegalAidCase:
+    """第四十四条第二款: after provisional aid the recipient completes the formalities and supplies the
+    materials; the centre records it and issues the written decision the provisional aid stood for."""
+    if not visible_to(actor, case):
+        raise NotFound(_("案件不存在。"))
+    if not actor.has_perm(STEPS["provide_provisionally"].permission):
+        raise Forbidden(_("只有法律援助机构工作人员可以登记补办手续。"))
+    with transaction.atomic():
+        locked = _locked(case)
+        if not locked.provisional or locked.stage not in (S.GRANTED, S.ASSIGNED):
+            raise IllegalTransition(_("只有先行提供法律援助的案件需要补办手续。"))
+        if locked.materials_supplied_at is not None:
+            raise IllegalTransition(_("本案已登记补办手续。"))
+        now = _now()
+        locked.materials_supplied_at = now
+        if not locked.decision:
+            provisional_at = locked.decided_at
+            _decide(locked, actor, Decision.GRANT, note.strip() or locked.eligibility.get("explanation", ""))
+            locked.decided_at = provisional_at or now
+        locked.save()
+        _record(
+            locked,
+            "formalities",
+            "法律援助法第四十四条第二款",
+            actor=actor,
+            note=note.strip(),
+            decision_number=locked.decision_number,
+        )
+        audit.record(
+            AuditAction.UPDATE,
+            locked,
+            actor=actor,
+            changes={"formalities_completed": str(now), "decision_number": locked.decision_number},
+        )
+    case.refresh_from_db()
+    return case
+
+
 def overdue_cases(today: datetime.date | None = None) -> list[tuple[LegalAidCase, str]]:
     """Cases whose statutory clock has run out, with the clock's article (for the near-due lists)."""
     today = today or timezone.localdate()
@@ -722,6 +849,13 @@ def overdue_cases(today: datetime.date | None = None) -> list[tuple[LegalAidCase
         )
     for objection in Objection.objects.filter(decided_at__isnull=True, due__lt=today).select_related("case"):
         late.append((objection.case, "法律援助法第四十九条第二款"))
+    for case in LegalAidCase.objects.filter(
+        provisional=True,
+        stage__in=(S.GRANTED, S.ASSIGNED),
+        materials_supplied_at__isnull=True,
+        formalities_due__lt=today,
+    ):
+        late.append((case, "法律援助法第四十四条第二款"))
     return late
 
 
@@ -742,8 +876,14 @@ def sweep_materials(today: datetime.date | None = None) -> int:
             .first()
         )
         if actor is None:
+            logger.warning("legal-aid case %s: nobody at the centre may deem it withdrawn", case.number)
             continue
-        advance(case, "deem_withdrawn", actor=actor)
+        try:
+            advance(case, "deem_withdrawn", actor=actor, today=today)
+        except DomainError:
+            # one case the matter workflow refuses must not stop the others; it stays on the lists
+            logger.exception("legal-aid case %s could not be deemed withdrawn", case.number)
+            continue
         count += 1
     return count
 

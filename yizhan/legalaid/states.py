@@ -146,6 +146,9 @@ STEPS: dict[str, Step] = {
 
 # after an objection about a termination is upheld the case returns to "terminated", not "refused"
 OBJECTION_RETURNS = {"refusal": S.REFUSED, "termination": S.TERMINATED}
+# an order to correct a refusal sends the application back to review; one that sets a termination aside
+# restores the aid, to be assigned again
+OBJECTION_CORRECTS = {"refusal": S.UNDER_REVIEW, "termination": S.GRANTED}
 
 TERMINATION_REASONS = [
     ("1", _("受援人以欺骗或者其他不正当手段获得法律援助")),

@@ -13,5 +13,6 @@ urlpatterns = [
     path("<str:number>/", views.case_page, name="case"),
     path("<str:number>/step/<str:code>/", views.step, name="step"),
     path("<str:number>/report/", views.report, name="report"),
+    path("<str:number>/formalities/", views.formalities, name="formalities"),
     path("<str:number>/decision.pdf", views.decision_pdf, name="decision_pdf"),
 ]

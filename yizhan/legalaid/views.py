@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yizhan.accounts.models import User
-from yizhan.core.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
+from yizhan.core.errors import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
 from yizhan.core.ratelimit import public_limit
 from yizhan.legalaid import clocks, documents, eligibility, selectors, services
 from yizhan.legalaid.forms import (
@@ -25,8 +25,8 @@ from yizhan.legalaid.forms import (
     PublicApplicationForm,
     step_form,
 )
-from yizhan.legalaid.models import LegalAidCase, Source
-from yizhan.legalaid.states import STEPS, available_steps
+from yizhan.legalaid.models import LegalAidCase, Route, Source
+from yizhan.legalaid.states import STEPS
 from yizhan.lib import querycode
 from yizhan.matters import selectors as matter_selectors
 from yizhan.matters.forms import apply_errors
@@ -144,6 +144,8 @@ def notify(request: HttpRequest) -> HttpResponse:
                 )
             except InvalidInput as error:
                 apply_errors(form, error, {**NotificationForm.FIELD_MAP, **FACT_FIELDS})
+            except Conflict as error:  # the same notice registered before
+                form.add_error("notice_number", error.message)
             else:
                 messages.success(request, _("已登记通知：%(n)s，请在三日内指派律师。") % {"n": case.number})
                 return redirect("legalaid:case", number=case.number)
@@ -153,7 +155,7 @@ def notify(request: HttpRequest) -> HttpResponse:
 
 def _case_context(request: HttpRequest, case: LegalAidCase, forms: dict[str, Any] | None = None) -> dict:
     user = _user(request)
-    steps = [s for s in available_steps(case.stage) if user.has_perm(s.permission)]
+    steps = services.steps_for(case, user)
     step_forms = {s.code: step_form(s.code) for s in steps}
     if "assign" in step_forms and case.preferred_person_id:
         # 点援制: the applicant's choice is offered first
@@ -172,6 +174,11 @@ def _case_context(request: HttpRequest, case: LegalAidCase, forms: dict[str, Any
         "objections": list(case.objections.all()),
         "progress_form": ProgressForm(),
         "can_report": case.stage == "assigned" and (is_assignee or user.has_perm(STEPS["assign"].permission)),
+        "can_complete_formalities": case.provisional
+        and case.materials_supplied_at is None
+        and case.stage in ("granted", "assigned")
+        and user.has_perm(STEPS["provide_provisionally"].permission),
+        "has_decision_letter": bool(case.decision) and case.route != Route.NOTIFICATION,
         "needs_senior": services.needs_senior_defender(case),
         "query_code": querycode.display(case.matter.query_code),
     }
@@ -228,9 +235,26 @@ def report(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def formalities(request: HttpRequest, number: str) -> HttpResponse:
+    """第四十四条第二款: the recipient of provisional aid has completed the formalities."""
+    case = _case(request, number)
+    try:
+        services.do_complete_formalities(case, actor=_user(request), note=request.POST.get("note", ""))
+    except IllegalTransition as error:
+        messages.error(request, error.message)
+    except Forbidden as error:
+        raise PermissionDenied(error.message) from error
+    else:
+        messages.success(request, _("已登记补办手续（第四十四条第二款）。"))
+    return redirect("legalaid:case", number=case.number)
+
+
+@login_required
 def decision_pdf(request: HttpRequest, number: str) -> HttpResponse:
     case = _case(request, number)
-    if not case.decision:
+    if not case.decision or case.route == Route.NOTIFICATION:
+        # a notified defence has no application to decide on: the centre assigns (第三十六条)
         raise Http404(_("尚未作出决定。"))
     content = documents.decision_pdf(case)
     response = HttpResponse(content, content_type="application/pdf")
@@ -252,10 +276,21 @@ def from_matter(request: HttpRequest, number: str) -> HttpResponse:
             case = services.do_convert_consultation(matter, form.facts(), actor=user)
         except InvalidInput as error:
             apply_errors(form, error, FACT_FIELDS)
+        except Conflict as error:
+            # converted before: go to that case rather than make a second one
+            messages.error(request, error.message)
+            return redirect("legalaid:case", number=error.fields["matter"])
+        except Forbidden as error:
+            raise PermissionDenied(error.message) from error
         else:
             messages.success(request, _("已转为法律援助申请：%(n)s") % {"n": case.number})
             return redirect("legalaid:case", number=case.number)
-    return render(request, "legalaid/from_matter.html", {"form": form, "matter": matter})
+    return render(
+        request,
+        "legalaid/from_matter.html",
+        {"form": form, "matter": matter},
+        status=422 if form.errors else 200,
+    )
 
 
 # --- public ---------------------------------------------------------------------------------------
@@ -270,7 +305,12 @@ def self_check(request: HttpRequest) -> HttpResponse:
             result = eligibility.evaluate(form.facts(), region_code=request.POST.get("region") or "")
         except InvalidInput as error:
             apply_errors(form, error, FACT_FIELDS)
-    return render(request, "legalaid/self_check.html", {"form": form, "result": result})
+    return render(
+        request,
+        "legalaid/self_check.html",
+        {"form": form, "result": result},
+        status=422 if form.errors else 200,
+    )
 
 
 @public_limit
@@ -278,7 +318,10 @@ def public_apply(request: HttpRequest) -> HttpResponse:
     form = PublicApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        groups = ["migrant_worker"] if "migrant_worker" in data.get("aid_groups", []) else []
+        # the requester's special groups (ledgers, statistics) from the groups the law names
+        groups = list(
+            dict.fromkeys(AID_GROUP_TAGS[g] for g in data.get("aid_groups") or [] if g in AID_GROUP_TAGS)
+        )
         registration = RegistrationData(
             channel=Channel.WEBSITE,
             domain=LegalDomain.objects.get(code=_domain_for(data["claim"])),
@@ -338,6 +381,15 @@ def public_apply(request: HttpRequest) -> HttpResponse:
 def roster(request: HttpRequest) -> HttpResponse:
     """The published roster of legal-aid lawyers and workers an applicant may choose from (点援制)."""
     return render(request, "legalaid/roster.html", {"people": services.roster()})
+
+
+AID_GROUP_TAGS = {
+    "migrant_worker": "migrant_worker",
+    "elderly_no_fixed_income": "elderly",
+    "disabled_no_fixed_income": "disabled",
+    "minor_no_fixed_income": "minor",
+    "social_assistance": "subsistence",
+}
 
 
 def _domain_for(claim: str) -> str:

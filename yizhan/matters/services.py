@@ -194,24 +194,28 @@ def unit_has_handlers(org: Organization) -> bool:
     )
 
 
-def _held_by_external(matter: Matter, t: Transition) -> bool:
+def _held_by_external(matter: Matter, t: Transition, for_dispatcher: bool = False) -> bool:
     """External departments — and units with no handler account (many law firms) — cannot act in the
-    system: the unit that dispatched the matter records their answer."""
+    system: the unit that dispatched the matter records their answer. ``for_dispatcher``: the
+    dispatching unit records it although the holder has accounts (a legal-aid centre terminating or
+    closing the case of the lawyer it assigned, 法律援助法第四十八、五十条)."""
     if not t.dispatcher_may_act_for_external:
         return False
+    if for_dispatcher:
+        return True
     org = matter.current_org
     return org.category == OrgCategory.EXTERNAL or not unit_has_handlers(org)
 
 
-def _required_permission(matter: Matter, t: Transition) -> str | None:
+def _required_permission(matter: Matter, t: Transition, for_dispatcher: bool = False) -> str | None:
     """External departments cannot log in: whoever dispatched the matter records their answer,
     so there the dispatcher's permission (transfer) is what is needed."""
-    return roles.TRANSFER if _held_by_external(matter, t) else t.permission
+    return roles.TRANSFER if _held_by_external(matter, t, for_dispatcher) else t.permission
 
 
-def _check_holder(matter: Matter, t: Transition, actor: User) -> bool:
+def _check_holder(matter: Matter, t: Transition, actor: User, for_dispatcher: bool = False) -> bool:
     """May ``actor`` take ``t`` now? Returns True when acting on behalf of an external department."""
-    if _held_by_external(matter, t):
+    if _held_by_external(matter, t, for_dispatcher):
         if matter.current_org_id in actor.scope_org_ids:
             return True
         pending = _pending_transfer(matter)  # a query: only when the unit itself is not the actor's
@@ -484,10 +488,13 @@ def transition(
     actor: User | None,
     note: str = "",
     payload: dict[str, Any] | None = None,
+    for_dispatcher: bool = False,
 ) -> Matter:
     """Move ``matter`` along transition ``code`` (see states.TRANSITIONS), or raise.
 
     ``actor`` is None only for the citizen's own rating (``rate``), authorised by the query code.
+    ``for_dispatcher``: the unit that transferred the matter records a handler's step for the holder
+    (only steps a dispatcher may record for an external department; recorded as on behalf of it).
     """
     t = TRANSITIONS.get(code)
     if t is None:
@@ -502,7 +509,7 @@ def transition(
             raise Forbidden(_("请先登录。"))
         if not can_see(actor, matter):
             raise NotFound(_("事项不存在。"))
-        permission = _required_permission(matter, t)
+        permission = _required_permission(matter, t, for_dispatcher)
         assert permission is not None
         _require_perm(actor, permission, str(t.label))
     if t.needs_note and not note:
@@ -520,7 +527,7 @@ def transition(
         on_behalf = False
         if t.actor == Actor.HOLDER:
             assert actor is not None
-            on_behalf = _check_holder(locked, t, actor)
+            on_behalf = _check_holder(locked, t, actor, for_dispatcher)
         now = _now()
         from_state = locked.state
         holder_name = locked.current_org.name

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from yizhan.core.errors import IllegalTransition, InvalidInput, NotFound
 from yizhan.core.ratelimit import public_limit
+from yizhan.legalaid.selectors import public_summary as legal_aid_summary
 from yizhan.lib import querycode
 from yizhan.matters import selectors, services
 from yizhan.matters.public import public_status
@@ -45,7 +46,12 @@ def status(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "portal/status.html",
-        {"status": public_status(matter), "code": matter.query_code, "rate_form": RateForm()},
+        {
+            "status": public_status(matter),
+            "code": matter.query_code,
+            "rate_form": RateForm(),
+            "legal_aid": legal_aid_summary(matter),
+        },
     )
 
 
@@ -79,7 +85,12 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "portal/status.html",
-        {"status": public_status(matter), "code": matter.query_code, "rate_form": form},
+        {
+            "status": public_status(matter),
+            "code": matter.query_code,
+            "rate_form": form,
+            "legal_aid": legal_aid_summary(matter),
+        },
         status=422 if form.errors else 200,
     )
 
