@@ -52,6 +52,8 @@ class CitationOut(Schema):
     article_label: str
     verdict: str = Field(..., description="exists | article_not_found | law_not_in_corpus")
     max_article: int | None
+    in_force: bool | None = Field(None, description="该条是否有现行有效的文本（未找到时为 null）")
+    message: str = Field("", description="核对结论的中文说明")
 
 
 class CitationsOut(Schema):
@@ -62,7 +64,8 @@ class TriageOut(Schema):
     domain: str
     domain_scores: dict[str, float]
     service_type: str
-    institution_type: str
+    institution_type: str = Field(..., description="机构类型代码，如 legal_aid_center")
+    institution_label: str = Field(..., examples=["法律援助中心"])
     external_department: str | None
     reasons: list[str]
     statutes: list[StatuteOut]
@@ -71,7 +74,40 @@ class TriageOut(Schema):
     )
 
 
-@router.get("/laws/search", response=SearchOut, summary="法律法规检索（关键词或口语化问题）")
+STATUTE_EXAMPLE = {
+    "law_name": "中华人民共和国劳动合同法",
+    "article_no": 30,
+    "article_label": "第三十条",
+    "text": "用人单位应当按照劳动合同约定和国家规定，向劳动者及时足额支付劳动报酬。……",
+    "score": 0.2043,
+}
+ERROR_EXAMPLE = {
+    "error": {
+        "code": "invalid",
+        "message": "查询参数有误。",
+        "fields": {"k": "k 应在1到50之间。"},
+    }
+}
+
+
+def _examples(ok: dict[str, Any], bad: dict[str, Any] | None = None) -> dict[str, Any]:
+    """OpenAPI response examples: the 200 answer and, where it applies, the 422 error shape."""
+    responses: dict[str, Any] = {200: {"description": "OK", "content": {"application/json": {"example": ok}}}}
+    if bad is not None:
+        responses[422] = {"description": "输入有误", "content": {"application/json": {"example": bad}}}
+    return {"responses": responses}
+
+
+@router.get(
+    "/laws/search",
+    response=SearchOut,
+    summary="法律法规检索（关键词或口语化问题）",
+    description=(
+        "用关键词或群众的口语化问题查找法条，按相关度从高到低排列。默认只查现行有效（含已被修改）的"
+        "法律法规。`q` 为空、`k` 不在 1–50 之间时返回 422，`fields` 指明字段。"
+    ),
+    openapi_extra=_examples({"results": [STATUTE_EXAMPLE]}, ERROR_EXAMPLE),
+)
 @public_limit
 def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
     return {
@@ -85,13 +121,87 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
     }
 
 
-@router.post("/citations/check", response=CitationsOut, summary="核对引用的法条是否存在")
+@router.post(
+    "/citations/check",
+    response=CitationsOut,
+    summary="核对引用的法条是否存在",
+    description=(
+        "找出文本中的《某某法》第N条（汉字或阿拉伯数字、之一），逐一核对法律是否在法规库中、该条是否存在。"
+    ),
+    openapi_extra=_examples(
+        {
+            "citations": [
+                {
+                    "raw": "《民法典》第1254条",
+                    "start": 2,
+                    "end": 13,
+                    "law": "民法典",
+                    "law_name": "中华人民共和国民法典",
+                    "article": 1254,
+                    "article_label": "第一千二百五十四条",
+                    "verdict": "exists",
+                    "max_article": 1260,
+                    "in_force": True,
+                    "message": "《民法典》第一千二百五十四条存在",
+                },
+                {
+                    "raw": "《劳动法》第999条",
+                    "start": 14,
+                    "end": 24,
+                    "law": "劳动法",
+                    "law_name": "中华人民共和国劳动法",
+                    "article": 999,
+                    "article_label": "第九百九十九条",
+                    "verdict": "article_not_found",
+                    "max_article": 107,
+                    "in_force": None,
+                    "message": "《劳动法》没有第九百九十九条（该法共107条）",
+                },
+            ]
+        }
+    ),
+)
 @public_limit
 def check_citations(request: HttpRequest, payload: TextIn) -> dict[str, Any]:
     return {"citations": services.check_citations(payload.text)}
 
 
-@router.post("/triage", response=TriageOut, summary="智能分流：法律领域、服务类型、相关法条、法律援助提示")
+@router.post(
+    "/triage",
+    response=TriageOut,
+    summary="智能分流：法律领域、服务类型、相关法条、法律援助提示",
+    description=(
+        "根据群众的描述给出法律领域（及各领域的概率）、建议的服务类型和机构、相关法条；事项属于法律援助法"
+        "第三十一条的范围时，`legal_aid_hint` 给出资格测算结果（字段同 /legal-aid/eligibility，另含所依据的"
+        "事实 `facts`），否则为 null。"
+    ),
+    openapi_extra=_examples(
+        {
+            "domain": "劳动纠纷",
+            "domain_scores": {"劳动纠纷": 0.91, "建设工程": 0.03, "债权债务": 0.02},
+            "service_type": "法律援助",
+            "institution_type": "legal_aid_center",
+            "institution_label": "法律援助中心",
+            "external_department": "12333 人力资源和社会保障部门（劳动保障监察）",
+            "reasons": ["拖欠劳动报酬：可向劳动保障监察投诉（12333），或申请劳动仲裁、法律援助"],
+            "statutes": [STATUTE_EXAMPLE],
+            "legal_aid_hint": {
+                "facts": {
+                    "proceeding": "civil",
+                    "claim": "labor_relation_or_wages",
+                    "groups": ["migrant_worker"],
+                },
+                "eligible": True,
+                "route": "application",
+                "economic_condition": "exempt_from_verification",
+                "grounds": ["法律援助法第三十一条第五项", "法律援助法第四十二条第三项"],
+                "missing": ["法律援助申请表", "申请人身份证明"],
+                "explanation": "结论：符合法律援助条件，可以申请法律援助。……",
+            },
+        },
+        {"error": {"code": "invalid", "message": "请输入事项描述。", "fields": {"text": "请输入事项描述。"}}},
+    ),
+)
 @public_limit
 def triage(request: HttpRequest, payload: TextIn) -> dict[str, Any]:
     return services.triage(payload.text)

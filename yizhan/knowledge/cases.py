@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -84,21 +84,52 @@ def _check_text(title: str, body: str) -> None:
         raise InvalidInput(_("案例内容不完整。"), fields=errors)
 
 
-def _suggest_statutes(case: TypicalCase) -> None:
+def _suggested_statutes(title: str, body: str) -> list[Article]:
+    """The articles the statute search finds for a case's text (run outside any transaction: the first
+    search of a process may build the index)."""
     from yizhan.knowledge import services
 
     try:
-        hits = services.search(f"{case.title} {case.body}"[:500], k=3)
+        hits = services.suggest_statutes(title, body, k=3)
     except InvalidInput:
-        return
-    case.statutes.set(Article.objects.filter(source_id__in=[h["source_id"] for h in hits]))
+        return []
+    by_source = Article.objects.in_bulk([h["source_id"] for h in hits], field_name="source_id")
+    return [by_source[h["source_id"]] for h in hits if h["source_id"] in by_source]
+
+
+def _cited_statutes(citations: str) -> list[Article]:
+    """The articles a reviewer lists (《劳动法》第五十条、民法典第1085条 …); every one must exist."""
+    from yizhan.knowledge import services
+
+    found, unknown = services.articles_for_citations(citations)
+    if unknown:
+        message = _("法规库中找不到：%(c)s。") % {"c": "、".join(unknown)}
+        raise InvalidInput(message, fields={"statutes": message})
+    if not found and citations.strip():
+        message = _("没有识别出法条，请按「《劳动法》第五十条」的格式填写。")
+        raise InvalidInput(message, fields={"statutes": message})
+    return found
+
+
+def statute_citations(case: TypicalCase) -> str:
+    """The case's statutes as the text the edit form shows (《劳动法》第五十条、…)."""
+    return "、".join(f"《{a.law.short_name}》{a.label}" for a in case.statutes.select_related("law"))
+
+
+def _units(user: User) -> frozenset[int]:
+    return subtree_ids(user.unit_id) if user.unit_id else frozenset()
+
+
+def _check_scope(case: TypicalCase, actor: User) -> None:
+    """Only staff of the submitting unit's subtree act on a case; to anyone else it does not exist."""
+    if case.unit_id not in _units(actor):
+        raise NotFound(_("案例不存在。"))
 
 
 def visible_cases(user: User) -> QuerySet[TypicalCase]:
-    units = subtree_ids(user.unit_id) if user.unit_id else frozenset()
-    return TypicalCase.objects.filter(Q(unit_id__in=units) | Q(status=CaseStatus.PUBLISHED)).select_related(
-        "unit", "domain", "created_by"
-    )
+    return TypicalCase.objects.filter(
+        Q(unit_id__in=_units(user)) | Q(status=CaseStatus.PUBLISHED)
+    ).select_related("unit", "domain", "created_by")
 
 
 def access_case(user: User, pk: int) -> TypicalCase:
@@ -139,24 +170,34 @@ def published_cases(q: str = "") -> QuerySet[TypicalCase]:
     return qs.order_by("-published_at")
 
 
+def search_visible_cases(user: User, q: str) -> QuerySet[TypicalCase]:
+    """The staff search box: cases of the user's subtree in any state, and published cases."""
+    cond = _any_word(("title", "body"), q)
+    qs = visible_cases(user)
+    return (qs.filter(cond) if cond is not None else qs.none()).order_by("-created_at")
+
+
 def create_case(
     actor: User, *, title: str, body: str, domain: Any = None, matter: Matter | None = None
 ) -> TypicalCase:
     if not actor.has_perm(SUBMIT):
         raise Forbidden(_("您的账号没有撰写案例的权限。"))
+    if actor.unit_id is None:
+        raise Forbidden(_("您的账号不属于任何单位，不能撰写案例。"))
     _check_text(title, body)
     clean_title, clean, removed = anonymise_case(title, body)
-    with transaction.atomic():
+    statutes = _suggested_statutes(clean_title, clean)
+    with transaction.atomic(durable=True):
         case = TypicalCase.objects.create(
             title=clean_title,
             body=clean,
             domain=domain,
             source_matter=matter,
-            unit=actor.unit,
+            unit_id=actor.unit_id,
             removed=removed,
             created_by=actor,
         )
-        _suggest_statutes(case)
+        case.statutes.set(statutes)
         audit.record(AuditAction.CREATE, case, actor=actor, changes={"removed": case.removed})
     return case
 
@@ -179,59 +220,104 @@ def case_from_matter(actor: User, number: str) -> TypicalCase:
     return create_case(actor, title=matter.title, body=body, domain=matter.domain, matter=matter)
 
 
-def edit_case(case: TypicalCase, actor: User, *, title: str, body: str) -> TypicalCase:
-    if case.status not in (CaseStatus.DRAFT, CaseStatus.RETURNED, CaseStatus.SUBMITTED):
-        raise IllegalTransition(_("已发布的案例不能修改。"))
-    if case.status == CaseStatus.SUBMITTED and not actor.has_perm(REVIEW):
-        raise IllegalTransition(_("案例已报送，等待审核，不能修改。"))
+def edit_case(
+    case: TypicalCase, actor: User, *, title: str, body: str, statutes: str | None = None
+) -> TypicalCase:
+    """The author edits a draft or returned case; a reviewer may also correct a submitted one.
+    ``statutes`` lists the related articles as citations; blank or None: suggested from the text."""
     if not (actor.has_perm(SUBMIT) or actor.has_perm(REVIEW)):
         raise Forbidden(_("没有权限。"))
+    _check_scope(case, actor)
     _check_text(title, body)
+    cited = _cited_statutes(statutes) if statutes and statutes.strip() else None
     clean_title, clean, removed = anonymise_case(title, body)
-    before = {"title": case.title, "body": case.body}
-    case.title, case.body = clean_title, clean
-    case.removed = dict(Counter(case.removed) + Counter(removed))
-    case.save()
-    _suggest_statutes(case)
-    audit.record(
-        AuditAction.UPDATE,
-        case,
-        actor=actor,
-        changes=audit.diff(before, {"title": case.title, "body": case.body}),
-    )
+    articles = cited if cited is not None else _suggested_statutes(clean_title, clean)
+    with transaction.atomic(durable=True):
+        locked = TypicalCase.objects.select_for_update().get(pk=case.pk)
+        if locked.status == CaseStatus.PUBLISHED:
+            raise IllegalTransition(_("已发布的案例不能修改。"))
+        if locked.status == CaseStatus.SUBMITTED and not actor.has_perm(REVIEW):
+            raise IllegalTransition(_("案例已报送，等待审核，不能修改。"))
+        before = {"title": locked.title, "body": locked.body}
+        locked.title, locked.body = clean_title, clean
+        locked.removed = dict(Counter(locked.removed) + Counter(removed))
+        before_statutes = statute_citations(locked)
+        locked.save()
+        locked.statutes.set(articles)
+        changes = audit.diff(before, {"title": locked.title, "body": locked.body})
+        changes.update(audit.diff({"statutes": before_statutes}, {"statutes": statute_citations(locked)}))
+        audit.record(AuditAction.UPDATE, locked, actor=actor, changes=changes)
+    case.refresh_from_db()
     return case
 
 
-def _move(case: TypicalCase, actor: User, sources: tuple[str, ...], target: str, label: str) -> None:
-    if case.status not in sources:
-        raise IllegalTransition(
-            _("案例当前为「%(s)s」，不能%(a)s。") % {"s": case.get_status_display(), "a": label}
-        )
-    before = case.status
-    case.status = target
-    case.save()
-    audit.record(AuditAction.TRANSITION, case, actor=actor, changes={"status": [before, target]})
+def _move(
+    case: TypicalCase,
+    actor: User,
+    *,
+    sources: tuple[str, ...],
+    target: str,
+    label: str,
+    effect: Callable[[TypicalCase], dict[str, Any] | None] | None = None,
+) -> TypicalCase:
+    """The one place a case's status changes: scope, row lock, state check, effect, audit row."""
+    _check_scope(case, actor)
+    with transaction.atomic(durable=True):
+        locked = TypicalCase.objects.select_for_update().get(pk=case.pk)
+        if locked.status not in sources:
+            raise IllegalTransition(
+                _("案例当前为「%(s)s」，不能%(a)s。") % {"s": locked.get_status_display(), "a": label}
+            )
+        changes: dict[str, Any] = {"status": [locked.status, target]}
+        if effect is not None:
+            changes.update(effect(locked) or {})
+        locked.status = target
+        locked.save()
+        audit.record(AuditAction.TRANSITION, locked, actor=actor, changes=changes)
+    case.refresh_from_db()
+    return case
 
 
 def submit_case(case: TypicalCase, actor: User) -> TypicalCase:
     if not actor.has_perm(SUBMIT):
         raise Forbidden(_("您的账号没有报送案例的权限。"))
-    case.submitted_at = timezone.now()
-    _move(case, actor, (CaseStatus.DRAFT, CaseStatus.RETURNED), CaseStatus.SUBMITTED, _("报送"))
-    return case
+
+    def effect(locked: TypicalCase) -> None:
+        # the first submission counts for the monthly report; a resubmission after a return does not
+        # move the case into another month
+        locked.submitted_at = locked.submitted_at or timezone.now()
+
+    return _move(
+        case,
+        actor,
+        sources=(CaseStatus.DRAFT, CaseStatus.RETURNED),
+        target=CaseStatus.SUBMITTED,
+        label=_("报送"),
+        effect=effect,
+    )
 
 
 def publish_case(case: TypicalCase, actor: User) -> TypicalCase:
     if not actor.has_perm(REVIEW):
         raise Forbidden(_("您的账号没有审核案例的权限。"))
-    # a last automatic pass: nothing a reviewer typed back in may leave with personal data
-    case.title, case.body, removed = anonymise_case(case.title, case.body)
-    if removed:
-        case.removed = dict(Counter(case.removed) + Counter(removed))
-    case.reviewed_by = actor
-    case.published_at = timezone.now()
-    _move(case, actor, (CaseStatus.SUBMITTED,), CaseStatus.PUBLISHED, _("发布"))
-    return case
+
+    def effect(locked: TypicalCase) -> dict[str, Any]:
+        # a last automatic pass: nothing a reviewer typed back in may leave with personal data
+        locked.title, locked.body, removed = anonymise_case(locked.title, locked.body)
+        if removed:
+            locked.removed = dict(Counter(locked.removed) + Counter(removed))
+        locked.reviewed_by = actor
+        locked.published_at = timezone.now()
+        return {"removed_at_publication": removed} if removed else {}
+
+    return _move(
+        case,
+        actor,
+        sources=(CaseStatus.SUBMITTED,),
+        target=CaseStatus.PUBLISHED,
+        label=_("发布"),
+        effect=effect,
+    )
 
 
 def return_case(case: TypicalCase, actor: User, reason: str) -> TypicalCase:
@@ -239,22 +325,30 @@ def return_case(case: TypicalCase, actor: User, reason: str) -> TypicalCase:
         raise Forbidden(_("您的账号没有审核案例的权限。"))
     if not reason.strip():
         raise InvalidInput(_("请写明退回理由。"), fields={"reason": _("请写明退回理由。")})
-    case.return_reason = reason.strip()[:255]
-    case.reviewed_by = actor
-    _move(case, actor, (CaseStatus.SUBMITTED,), CaseStatus.RETURNED, _("退回"))
-    return case
+
+    def effect(locked: TypicalCase) -> dict[str, Any]:
+        locked.return_reason = reason.strip()[:255]
+        locked.reviewed_by = actor
+        return {"return_reason": locked.return_reason}
+
+    return _move(
+        case,
+        actor,
+        sources=(CaseStatus.SUBMITTED,),
+        target=CaseStatus.RETURNED,
+        label=_("退回"),
+        effect=effect,
+    )
 
 
 def monthly_counts(user: User, month: datetime.date) -> list[dict[str, Any]]:
     """Cases submitted in ``month`` per unit of the user's subtree (for the city's monthly report)."""
     start = month.replace(day=1)
     end = (start + datetime.timedelta(days=32)).replace(day=1)
-    units = subtree_ids(user.unit_id) if user.unit_id else frozenset()
     rows = (
         TypicalCase.objects.filter(
-            unit_id__in=units, submitted_at__date__gte=start, submitted_at__date__lt=end
+            unit_id__in=_units(user), submitted_at__date__gte=start, submitted_at__date__lt=end
         )
-        .annotate(month=TruncMonth("submitted_at"))
         .values("unit_id", "unit__name")
         .annotate(submitted=Count("id"), published=Count("id", filter=Q(status=CaseStatus.PUBLISHED)))
         .order_by("unit__name")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -269,19 +270,142 @@ def check_citations(text: str) -> list[dict[str, Any]]:
                 "article_label": c.article.label,
                 "verdict": c.verdict,
                 "max_article": c.max_article,
+                "in_force": c.in_force,
+                "message": c.message,
             }
         )
     return out
 
 
-# legal domain of the triage taxonomy → the legal-aid contract's claim, where one fits
-CLAIM_FOR_DOMAIN = {
-    "劳动纠纷": "labor_relation_or_wages",
-    "婚姻家庭": "support_payment",
-    "交通事故": "personal_injury_compensation",
-    "人身损害": "personal_injury_compensation",
-    "医疗纠纷": "personal_injury_compensation",
-}
+def articles_for_citations(text: str) -> tuple[list[Article], list[str]]:
+    """The corpus articles cited in ``text`` (《劳动法》第五十条、民法典第1085条 …), in order and without
+    repeats, and the citations that name no article of the corpus. An article cited in several versions
+    resolves to the in-force one, else to the latest."""
+    found: list[Article] = []
+    unknown: list[str] = []
+    for c in engine.check_citations(text, _get("lookup")):
+        article = None
+        if c.verdict == "exists":
+            versions = Article.objects.filter(law__name=c.law_name, label=c.article.label).select_related(
+                "law"
+            )
+            ranked = sorted(
+                versions,
+                key=lambda a: (a.law.status in engine.IN_FORCE, a.law.version_date, a.source_id),
+                reverse=True,
+            )
+            article = ranked[0] if ranked else None
+        if article is None:
+            unknown.append(c.raw)
+        elif article not in found:
+            found.append(article)
+    return found, unknown
+
+
+# what a written case says that is no help for finding its statutes: parentheses (where the personal
+# details usually stand), the anonymiser's markers, 【section headings】 and the parties' labels
+CASE_NOISE = re.compile(
+    r"[（(][^（）()]*[）)]|\[[^\]]*\]|【[^】]*】|×+|被?申请人|当事人|身份证号|联系电话|电话|住址"
+)
+
+
+def suggest_statutes(title: str, body: str, *, k: int = 3) -> list[dict[str, Any]]:
+    """Statutes for a written case: the title and each sentence of the body are searched on their own
+    and the rankings fused (reciprocal rank), which suits long narrative text better than one query."""
+    sentences = [part.strip() for part in re.split(r"[。；;！？!?\n]", CASE_NOISE.sub("", body))]
+    queries = [q for q in (title.strip(), *sentences) if len(q) >= 4][:8]
+    fused: dict[int, float] = {}
+    hits: dict[int, dict[str, Any]] = {}
+    for query in queries:
+        for rank, hit in enumerate(search(query[:MAX_QUERY], k=10)):
+            fused[hit["source_id"]] = fused.get(hit["source_id"], 0.0) + 1.0 / (10 + rank)
+            hits.setdefault(hit["source_id"], hit)
+    best = sorted(fused, key=lambda source_id: -fused[source_id])[:k]
+    return [hits[source_id] for source_id in best]
+
+
+# Cues in the citizen's words that decide which claim of 法律援助法第三十一条 a domain stands for.
+MIGRANT_CUES = ("农民工", "工地", "务工", "打工")
+WORK_INJURY_CUES = ("工伤",)
+SOCIAL_INSURANCE_CUES = ("社保", "社会保险", "养老保险", "医疗保险", "失业保险", "低保", "社会救助")
+SUPPORT_CUES = ("抚养费", "赡养费", "扶养费", "抚养", "赡养", "扶养", "生活费")
+VIOLENCE_CUES = ("家暴", "家庭暴力", "虐待", "遗弃")
+# 第三十一条第七项 covers injuries from work, traffic, food and drug safety and medical accidents only
+INJURY_CUES = (
+    "工伤",
+    "车祸",
+    "交通事故",
+    "被车",
+    "撞车",
+    "食物中毒",
+    "食品安全",
+    "假药",
+    "药品",
+    "医疗事故",
+)
+POLLUTION_CUES = ("污染", "排污", "生态破坏")
+POLLUTION_DOMAINS = frozenset({"侵权", "人身损害", "土地纠纷", "综合咨询"})
+
+
+def _mentions(text: str, cues: tuple[str, ...]) -> bool:
+    return any(cue in text for cue in cues)
+
+
+def legal_aid_facts(domain: str, text: str) -> dict[str, Any] | None:
+    """The facts of the legal-aid contract (SPEC §5) that a triaged description supports, or None when
+    its domain matches no claim of 法律援助法第三十一条 (or 第三十二条第四项 for domestic violence)."""
+    claim: str | None = None
+    circumstances: list[str] = []
+    if domain == "劳动纠纷":
+        if _mentions(text, WORK_INJURY_CUES):
+            claim = "personal_injury_compensation"
+        elif _mentions(text, SOCIAL_INSURANCE_CUES):
+            claim = "social_insurance_or_assistance"
+        else:
+            claim = "labor_relation_or_wages"
+    elif domain == "婚姻家庭":
+        if _mentions(text, SUPPORT_CUES):
+            claim = "support_payment"
+        if _mentions(text, VIOLENCE_CUES):
+            circumstances = ["abuse_abandonment_or_domestic_violence_victim"]
+            claim = claim or "other"
+    elif domain in ("交通事故", "医疗纠纷") or (domain == "人身损害" and _mentions(text, INJURY_CUES)):
+        claim = "personal_injury_compensation"
+    elif domain in POLLUTION_DOMAINS and _mentions(text, POLLUTION_CUES):
+        claim = "environmental_damage"
+    if claim is None:
+        return None
+    facts: dict[str, Any] = {"proceeding": "civil", "claim": claim}
+    if circumstances:
+        facts["circumstances"] = circumstances
+    migrant_claim = claim == "labor_relation_or_wages" or _mentions(text, WORK_INJURY_CUES)
+    if migrant_claim and _mentions(text, MIGRANT_CUES):
+        facts["groups"] = ["migrant_worker"]
+    return facts
+
+
+def legal_aid_hint(domain: str, text: str) -> dict[str, Any] | None:
+    """The eligibility engine's public answer for the facts the description supports (and those
+    facts), or None. Never fails the triage: an error of the legal-aid module is logged."""
+    facts = legal_aid_facts(domain, text)
+    if facts is None:
+        return None
+    try:
+        from yizhan.legalaid.eligibility import public
+
+        return {"facts": facts, **public(facts)}
+    except Exception:
+        logger.exception("legal-aid hint failed for %s", facts)
+        return None
+
+
+def institution_label(code: str) -> str:
+    """The institution type of the triage (an ``OrgKind`` code) in Chinese."""
+    from yizhan.orgs.models import OrgKind
+
+    if code in OrgKind.values:
+        return str(OrgKind(code).label)
+    return _("其他部门")
 
 
 def triage(text: str) -> dict[str, Any]:
@@ -292,15 +416,7 @@ def triage(text: str) -> dict[str, Any]:
     if len(text) > MAX_TEXT:
         raise InvalidInput(_("文本过长。"), fields={"text": _("不能超过%(n)d个字。") % {"n": MAX_TEXT}})
     result = _get("triager").triage(text, k=5)
-    hint = None
-    claim = CLAIM_FOR_DOMAIN.get(result.domain)
-    if claim:
-        from yizhan.legalaid.eligibility import public
-
-        facts: dict[str, Any] = {"proceeding": "civil", "claim": claim}
-        if claim == "labor_relation_or_wages" and any(w in text for w in ("农民工", "工地", "务工", "打工")):
-            facts["groups"] = ["migrant_worker"]
-        hint = {"facts": facts, **public(facts)}
+    hint = legal_aid_hint(result.domain, text)
     return {
         "domain": result.domain,
         "domain_scores": {
@@ -308,6 +424,7 @@ def triage(text: str) -> dict[str, Any]:
         },
         "service_type": result.service_type,
         "institution_type": result.institution_type,
+        "institution_label": institution_label(result.institution_type),
         "external_department": result.external_department,
         "reasons": list(result.reasons),
         "statutes": [hit_dict(h) for h in result.statutes[:5]],

@@ -5,6 +5,7 @@ from yizhan.knowledge import views
 app_name = "knowledge_staff"
 
 urlpatterns = [
+    path("", views.staff_search, name="search"),
     path("triage/", views.intake_triage, name="triage"),
     path("cases/", views.case_list, name="cases"),
     path("cases/new/", views.case_new, name="case_new"),

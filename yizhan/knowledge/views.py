@@ -35,28 +35,50 @@ class CitationForm(forms.Form):
     )
 
 
-@public_limit
-def search(request: HttpRequest) -> HttpResponse:
+def _one_box(request: HttpRequest) -> tuple[SearchForm, str, list[dict[str, Any]]]:
+    """The search box shared by the public and the staff page: the form, the question, the statutes."""
     form = SearchForm(request.GET or None)
     results: list[dict[str, Any]] = []
-    searched = False
-    if form.is_valid() and form.cleaned_data["q"].strip():
-        searched = True
+    q = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    if q:
         try:
-            results = services.search(form.cleaned_data["q"], k=10, law=form.cleaned_data["law"] or None)
+            results = services.search(q, k=10, law=form.cleaned_data["law"] or None)
         except InvalidInput as error:
             for name, message in error.fields.items():
                 form.add_error(name if name in form.fields else None, message)
-    q = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    return form, q, results
+
+
+@public_limit
+def search(request: HttpRequest) -> HttpResponse:
+    form, q, results = _one_box(request)
     return render(
         request,
         "knowledge/search.html",
         {
             "form": form,
             "results": results,
-            "searched": searched,
-            "faqs": cases.published_faqs(q)[:5] if searched else [],
-            "cases": cases.published_cases(q)[:5] if searched else [],
+            "searched": bool(q),
+            "faqs": cases.published_faqs(q)[:5] if q else [],
+            "cases": cases.published_cases(q)[:5] if q else [],
+        },
+    )
+
+
+@login_required
+def staff_search(request: HttpRequest) -> HttpResponse:
+    """The same box in the staff UI; cases include the drafts and submissions of the user's subtree."""
+    form, q, results = _one_box(request)
+    return render(
+        request,
+        "knowledge/staff_search.html",
+        {
+            "form": form,
+            "results": results,
+            "searched": bool(q),
+            "faqs": cases.published_faqs(q)[:5] if q else [],
+            "cases": cases.search_visible_cases(_staff(request), q)[:10] if q else [],
+            "staff": True,
         },
     )
 
@@ -126,6 +148,15 @@ class CaseForm(forms.Form):
     )
 
 
+class CaseEditForm(CaseForm):
+    statutes = forms.CharField(
+        label=_("相关法条"),
+        required=False,
+        max_length=1000,
+        help_text=_("如：《劳动法》第五十条、《民法典》第一千零八十五条。留空则按案情自动推荐。"),
+    )
+
+
 def _staff(request: HttpRequest) -> Any:
     return request.user
 
@@ -181,13 +212,20 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound as error:
         raise Http404(error.message) from error
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    form = CaseForm(
-        request.POST if action == "save" else None, initial={"title": case.title, "body": case.body}
+    form = CaseEditForm(
+        request.POST if action == "save" else None,
+        initial={"title": case.title, "body": case.body, "statutes": cases.statute_citations(case)},
     )
     if request.method == "POST":
         try:
             if action == "save" and form.is_valid():
-                cases.edit_case(case, user, title=form.cleaned_data["title"], body=form.cleaned_data["body"])
+                cases.edit_case(
+                    case,
+                    user,
+                    title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                    statutes=form.cleaned_data["statutes"],
+                )
             elif action == "submit":
                 cases.submit_case(case, user)
             elif action == "publish":
@@ -196,6 +234,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 cases.return_case(case, user, request.POST.get("reason", ""))
             elif action != "save":
                 raise Http404
+        except NotFound as error:
+            raise Http404(error.message) from error
         except (InvalidInput, IllegalTransition, Forbidden) as error:
             messages.error(request, error.message)
             _form_errors(form, error)

@@ -137,3 +137,79 @@ def test_faq_needs_statutes_to_publish_and_one_box_finds_all(client, district, c
     listed = client.get("/api/v1/cases", {"q": "工资"}).json()
     assert [c["title"] for c in listed] == ["讨要工资调解成功"]
     assert json.dumps(listed, ensure_ascii=False).count("13912345678") == 0
+
+
+def test_a_reviewer_of_another_township_cannot_act_on_a_case(district):
+    clerk2 = district.users["clerk2"]
+    case = cases.submit_case(cases.create_case(clerk2, title="邻里纠纷调解案", body=PLANTED), clerk2)
+    with pytest.raises(NotFound):
+        cases.publish_case(case, district.users["officer2"])
+    with pytest.raises(NotFound):
+        cases.return_case(case, district.users["officer2"], "不行")
+    cases.publish_case(case, district.users["officer"])  # the township of the submitting station
+    assert case.status == CaseStatus.PUBLISHED and case.reviewed_by == district.users["officer"]
+
+
+def test_every_step_is_audited(district):
+    from yizhan.audit.models import AuditLog
+
+    clerk, manager = district.users["clerk"], district.users["manager"]
+    case = cases.create_case(clerk, title="讨薪调解案", body=PLANTED)
+    cases.submit_case(case, clerk)
+    cases.return_case(case, manager, "请补充调解依据")
+    entries = list(
+        AuditLog.objects.filter(object_id=str(case.pk), object_type__icontains="typicalcase").order_by("pk")
+    )
+    assert [e.changes.get("status") for e in entries] == [
+        None,
+        ["draft", "submitted"],
+        ["submitted", "returned"],
+    ]
+    assert entries[-1].changes["return_reason"] == "请补充调解依据"
+    assert all("13912345678" not in json.dumps(e.changes, ensure_ascii=False) for e in entries)
+
+
+def test_a_resubmitted_case_counts_in_the_month_of_its_first_submission(district):
+    clerk, manager = district.users["clerk"], district.users["manager"]
+    case = cases.submit_case(cases.create_case(clerk, title="讨薪调解案", body=PLANTED), clerk)
+    earlier = timezone.now() - timezone.timedelta(days=40)
+    TypicalCase.objects.filter(pk=case.pk).update(submitted_at=earlier)
+    cases.return_case(case, manager, "请补充调解依据")
+    cases.submit_case(case, clerk)
+    assert case.submitted_at == earlier
+    assert cases.monthly_counts(manager, timezone.localdate()) == []
+    counted = cases.monthly_counts(manager, timezone.localtime(earlier).date())
+    assert [(row["unit"], row["submitted"]) for row in counted] == [(clerk.unit.name, 1)]
+
+
+def test_the_staff_search_box_finds_statutes_and_the_units_cases(client, district, corpus):  # noqa: F811
+    clerk2 = district.users["clerk2"]
+    cases.create_case(clerk2, title="讨要工资调解案", body=PLANTED)
+    client.login(username="officer", password=PASSWORD)  # the station's township: sees the draft
+    page = client.get("/staff/knowledge/", {"q": "拖欠工资怎么办"}).content.decode()
+    assert "劳动合同法" in page and "讨要工资调解案" in page and "草稿" in page
+    client.login(username="officer2", password=PASSWORD)  # another township: does not
+    page = client.get("/staff/knowledge/", {"q": "拖欠工资怎么办"}).content.decode()
+    assert "劳动合同法" in page and "讨要工资调解案" not in page
+    client.logout()
+    assert client.get("/staff/knowledge/").status_code == 302  # login first
+
+
+def test_statutes_are_suggested_from_the_case_and_corrected_by_the_reviewer(district, corpus):  # noqa: F811
+    clerk, manager = district.users["clerk"], district.users["manager"]
+    case = cases.create_case(
+        clerk,
+        title="离婚后抚养费纠纷",
+        body="【基本案情】王某与刘某离婚后，孩子随王某生活，刘某两年未支付抚养费。"
+        "【处理结果】经人民调解委员会调解，刘某一次性补付抚养费并按月支付。",
+    )
+    suggested = {(a.law.short_name, a.number) for a in case.statutes.select_related("law")}
+    assert suggested & {("民法典", 1085), ("民法典", 1067)}, suggested
+    cases.submit_case(case, clerk)
+    with pytest.raises(InvalidInput) as caught:
+        cases.edit_case(case, manager, title=case.title, body=case.body, statutes="《火星法》第3条")
+    assert "statutes" in caught.value.fields
+    cases.edit_case(
+        case, manager, title=case.title, body=case.body, statutes="《劳动合同法》第三十条、劳动法第50条"
+    )
+    assert cases.statute_citations(case) == "《劳动合同法》第三十条、《劳动法》第五十条"

@@ -108,6 +108,7 @@ def test_citation_check_with_tricky_numerals(client, corpus):
         ("《劳动法》第999条", "第九百九十九条", "article_not_found"),
         ("《火星法》第3条", "第三条", "law_not_in_corpus"),
     ]
+    assert [c["in_force"] for c in response.json()["citations"]] == [True, True, None, None, None]
 
 
 def test_citation_check_bad_input(client, corpus):
@@ -170,6 +171,7 @@ def test_intake_triage_partial(client, corpus, district):
     assert response.status_code == 200
     assert "劳动纠纷" in response.content.decode()
     assert "可能符合法律援助条件" in response.content.decode()
+    assert "法律援助中心" in response.content.decode()  # the institution, in Chinese
     assert client.post("/staff/knowledge/triage/", {"facts": "短"}).content.decode().strip() == ""
     page = client.get("/staff/matters/new/").content.decode()
     assert "/staff/knowledge/triage/" in page
@@ -177,3 +179,19 @@ def test_intake_triage_partial(client, corpus, district):
 
 def test_intake_triage_needs_login(client, corpus):
     assert client.post("/staff/knowledge/triage/", {"facts": "在工地干了三个月"}).status_code == 302
+
+
+def test_openapi_documents_the_contract_with_examples(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    search = paths["/api/v1/laws/search"]["get"]
+    ok = search["responses"]["200"]["content"]["application/json"]
+    assert ok["schema"] == {"$ref": "#/components/schemas/SearchOut"}  # the example adds, never replaces
+    example = ok["example"]
+    assert set(example["results"][0]) == {"law_name", "article_no", "article_label", "text", "score"}
+    assert "fields" in search["responses"]["422"]["content"]["application/json"]["example"]["error"]
+    triage = paths["/api/v1/triage"]["post"]["responses"]["200"]["content"]["application/json"]["example"]
+    assert {"domain", "domain_scores", "service_type", "statutes", "legal_aid_hint"} <= set(triage)
+    assert (
+        "example"
+        in paths["/api/v1/citations/check"]["post"]["responses"]["200"]["content"]["application/json"]
+    )
