@@ -221,12 +221,18 @@ def main() -> None:
             general, questions, k=5, use_memory=False, kind="linear"
         ).metrics.as_dict()
         ablation["+ MLP reranker, no memory (CV)"] = cross_validate(
+            general, questions, k=5, use_memory=False, kind="mlp"
+        ).metrics.as_dict()
+        ablation["+ boosted-tree reranker, no memory (CV)"] = cross_validate(
             general, questions, k=5, use_memory=False
         ).metrics.as_dict()
         ablation["+ memory, linear reranker (CV)"] = cross_validate(
             general, questions, k=5, kind="linear"
         ).metrics.as_dict()
-        ablation["+ memory, MLP reranker (CV) = ours"] = {
+        ablation["+ memory, MLP reranker (CV)"] = cross_validate(
+            general, questions, k=5, kind="mlp"
+        ).metrics.as_dict()
+        ablation["+ memory, boosted-tree reranker (CV) = ours"] = {
             k: v for k, v in ours.items() if k.startswith(("hit", "mrr"))
         }
         report["ablation"] = ablation

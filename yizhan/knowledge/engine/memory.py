@@ -49,6 +49,8 @@ class MemoryScores:
     expansion: dict[ArticleKey, float]
     #: P(law | question words) from every remembered question sharing a word (not just neighbours)
     law_assoc: dict[str, float] = field(default_factory=dict)
+    #: raw BM25 similarity of the nearest remembered question (how close the memory comes at all)
+    nearest: float = 0.0
 
     def articles(self) -> set[ArticleKey]:
         return set(self.vote) | set(self.expansion)
@@ -122,7 +124,7 @@ class QuestionMemory:
         self._word_law: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         for it in self.items:
             laws = {key[0] for key in it.gold}
-            for w in set(self._an.query_words(it.question)):
+            for w in dict.fromkeys(self._an.query_words(it.question)):
                 self._word_df[w] += 1
                 for law in laws:
                     self._word_law[w][law] += 1.0 / len(laws)
@@ -133,7 +135,7 @@ class QuestionMemory:
         acc: dict[str, float] = defaultdict(float)
         total = 0.0
         n = len(self.items) or 1
-        for w in set(words):
+        for w in dict.fromkeys(words):  # distinct, in order: floating-point sums are reproducible
             df = self._word_df.get(w, 0)
             if df < 2:
                 continue
@@ -181,6 +183,7 @@ class QuestionMemory:
             best=dict(best),
             expansion=expansion,
             law_assoc=self.law_association(words),
+            nearest=hits[0][1] if hits else 0.0,
         )
 
     # ------------------------------------------------------------------ persistence

@@ -11,10 +11,10 @@ Pipeline for one question:
    the question on the bigram field. Filters (status, law, department) are exact-match clauses.
 4. **Question memory** (optional, learned) — questions answered before (STARD, MIT) vote for the
    articles they cite (kNN) and add their articles to the candidates (:mod:`.memory`).
-5. **Reranking** (learned) — candidates are rescored by a tiny model (:mod:`.rerank`) over generic
+5. **Reranking** (learned) — candidates are rescored by boosted trees (:mod:`.rerank`) over generic
    features: normalised BM25, law- and chapter-level evidence aggregated over the candidates, term
-   and bigram coverage, longest common substring with the question, law mentioned, document kind,
-   memory votes. The model ships in ``data/rerank.json`` (trained by
+   and bigram coverage and BM25 for every candidate, the article's place in its law, law mentioned,
+   document kind, memory votes. The model ships in ``data/rerank.json`` (trained by
    ``training/train_search.py``; the bench reports cross-validated figures).
 
 Without memory and reranker (``memory=False, reranker=False``) the searcher is pure, general
@@ -94,7 +94,7 @@ class SearchConfig:
     use_thesaurus: bool = True
     use_bigrams: bool = True
     law_mention_boost: float = 2.0
-    candidates: int = 60
+    candidates: int = 40  # first-stage hits; 60 scored the same (cross-validated) and costs more
     exclude_kinds: tuple[str, ...] = ()
     memory_neighbours: int = 10
     memory_articles: int = 30
@@ -106,6 +106,20 @@ _QUERY_NORMALISE = str.maketrans(
 )
 _SPACE_RE = re.compile(r"\s+")
 _CORE_RE = re.compile(r"[^\u3400-\u9fffA-Za-z0-9]")
+
+_BM25_K1 = 1.2
+_BM25_B = 0.75
+# characters too common to say anything when a question's characters are looked for in an article
+_FUNCTION_CHARS = frozenset("的了是我在有和与或及吗呢吧啊么什怎如何为被把对就都而也要会能可以该这那个一不人")
+_GENERAL_CHAPTER = re.compile(r"总则|附则")
+_STATIC_FEATURES = (
+    "is_amendment",
+    "short_text",
+    "log_length",
+    "article_position",
+    "chapter_first",
+    "general_chapter",
+)
 
 
 def _normalise(q: str) -> str:
@@ -120,18 +134,6 @@ def load_thesaurus(path: str | Path | None = None) -> dict[str, list[str]]:
         raw = Path(path).read_text(encoding="utf-8")
     data = yaml.safe_load(raw) or {}
     return {str(k).lower(): [str(v) for v in vals] for k, vals in data.items() if vals}
-
-
-def _longest_common_substring(a: str, b: str, cap: int = 12) -> int:
-    """Length of the longest substring of ``a`` (≤ cap) occurring in ``b``."""
-    best = 0
-    n = len(a)
-    for i in range(n):
-        j = i + best + 1
-        while j <= n and j - i <= cap and a[i:j] in b:
-            best = j - i
-            j += 1
-    return best
 
 
 @dataclass
@@ -185,7 +187,7 @@ class StatuteSearcher:
         self._searcher = self._idx.index.searcher()
         self._records = self._idx.records
         self._n_docs = max(1, len(self._records))
-        self._df_cache: dict[str, int] = {}
+        self._df_cache: dict[tuple[str, str], int] = {}
         # Law names: full, short (without 中华人民共和国), for mention detection.
         names = sorted({r.law_name for r in self._records})
         self._law_names = set(names)
@@ -213,6 +215,17 @@ class StatuteSearcher:
             self._doc_num.append(art.number if art else -1000)
             if art is not None:
                 self._key_to_doc[key].append(doc_id)
+        self._avg_len = sum(len(r.text) for r in self._records) / self._n_docs
+        #: last article number of each law and first article number of each chapter
+        self._law_last: dict[str, int] = defaultdict(int)
+        self._chapter_first: dict[str, int] = {}
+        for doc_id, num in enumerate(self._doc_num):
+            if num > 0:
+                law, chapter = self._doc_law[doc_id], self._doc_chapter[doc_id]
+                self._law_last[law] = max(self._law_last[law], num)
+                if num < self._chapter_first.get(chapter, 1 << 30):
+                    self._chapter_first[chapter] = num
+        self._static = self._static_features()
 
     # ------------------------------------------------------------------ construction helpers
     @classmethod
@@ -269,20 +282,29 @@ class StatuteSearcher:
                 plan.laws_mentioned.add(full)
         return plan
 
+    def _doc_freq(self, field_name: str, term: str) -> int:
+        df = self._df_cache.get((field_name, term))
+        if df is None:
+            df = self._searcher.doc_freq(field_name, term)
+            if len(self._df_cache) < 200_000:
+                self._df_cache[(field_name, term)] = df
+        return df
+
     def thesaurus_keys(self, text: str) -> list[str]:
         """Thesaurus keys occurring in ``text`` on word boundaries (jieba's precise segmentation):
         公司 matches in 公司拖欠工资 but not inside 保险公司. A word that splits entirely into keys
         (拖欠工资 = 拖欠 + 工资) contributes those keys."""
         found: list[str] = []
         seen: set[str] = set()
-        for tok in self._an.precise_tokens(text):
+        tokens = self._an.precise_tokens(text)
+        for tok in tokens:
             parts = [tok] if tok in self._thesaurus else self._split_into_keys(tok)
             for key in parts:
                 if key not in seen:
                     seen.add(key)
                     found.append(key)
         # Multi-word keys (没签合同, 七天无理由): aligned on token boundaries.
-        return found + [k for k in self._phrase_keys(text) if k not in seen]
+        return found + [k for k in self._phrase_keys(text, tokens) if k not in seen]
 
     def _split_into_keys(self, tok: str) -> list[str]:
         """Keys covering a word, allowing single leftover characters: 拖欠工资 → 拖欠 + 工资,
@@ -309,16 +331,19 @@ class StatuteSearcher:
         covered = sum(len(k) for k in keys)
         return keys if keys and n - covered <= max(1, len(keys) - 1) else []
 
-    def _phrase_keys(self, text: str) -> list[str]:
+    def _phrase_keys(self, text: str, tokens: Sequence[str]) -> list[str]:
         starts: set[int] = set()
         ends: set[int] = set()
         pos = 0
-        for tok in self._an.precise_tokens(text):
+        for tok in tokens:
             starts.add(pos)
             pos += len(tok)
             ends.add(pos)
         out: list[str] = []
+        present = set(text)
         for key in self._thesaurus:
+            if key[0] not in present:
+                continue
             i = text.find(key)
             while i != -1:
                 if i in starts and i + len(key) in ends:
@@ -406,7 +431,6 @@ class StatuteSearcher:
         "chapter_share",
         "coverage",
         "exp_coverage",
-        "lcs",
         "law_mentioned",
         "is_amendment",
         "short_text",
@@ -420,6 +444,18 @@ class StatuteSearcher:
         "bigram_coverage",
         "log_length",
         "mem_word_law",
+        # 2026-12-01: text evidence for every candidate (also those only the memory proposed), the
+        # article's place in its law and chapter, how close the memory comes (see docs)
+        "text_bm25",
+        "text_bm25_log",
+        "bigram_bm25",
+        "law_relative",
+        "char_coverage",
+        "article_position",
+        "chapter_first",
+        "general_chapter",
+        "mem_nearest",
+        "query_words",
     )
 
     def _memory_scores(self, plan: QueryPlan) -> MemoryScores | None:
@@ -430,15 +466,11 @@ class StatuteSearcher:
             terms, neighbours=self.config.memory_neighbours, articles=self.config.memory_articles
         )
 
-    def _idf(self, terms: Iterable[str]) -> dict[str, float]:
+    def _idf(self, terms: Iterable[str], field_name: str = F_TEXT) -> dict[str, float]:
         n = self._n_docs
         out: dict[str, float] = {}
         for t in terms:
-            df = self._df_cache.get(t)
-            if df is None:
-                df = self._searcher.doc_freq(F_TEXT, t)
-                if len(self._df_cache) < 200_000:
-                    self._df_cache[t] = df
+            df = self._doc_freq(field_name, t)
             out[t] = math.log(1.0 + (n - df + 0.5) / (df + 0.5)) if df else 0.0
         return out
 
@@ -458,21 +490,22 @@ class StatuteSearcher:
         cands: list[tuple[int, float]],
         mem: MemoryScores | None = None,
         filters: _Filters | None = None,
-    ) -> tuple[list[int], list[list[float]]]:
-        """Candidate doc ids (main retrieval ∪ memory evidence) and their feature vectors
-        (in :attr:`FEATURES` order)."""
+    ) -> tuple[list[int], np.ndarray]:
+        """Candidate doc ids (main retrieval ∪ memory evidence) and their feature matrix (one row per
+        candidate, columns in :attr:`FEATURES` order)."""
         flt = filters or _Filters()
         docs: dict[int, float] = {}
         for doc_id, s in cands:
             docs[doc_id] = s
         rank_of = {doc_id: i for i, (doc_id, _) in enumerate(cands)}
         if mem is not None:
-            for key in mem.articles():
+            for key in sorted(mem.articles()):
                 for doc_id in self._key_to_doc.get(key, ()):
                     if self._admissible(doc_id, flt):
                         docs.setdefault(doc_id, 0.0)
         if not docs:
-            return [], []
+            return [], np.zeros((0, len(self.FEATURES)))
+        ids = list(docs)
         keys, laws, chapters, nums = self._doc_key, self._doc_law, self._doc_chapter, self._doc_num
         top = cands[0][1] if cands and cands[0][1] > 0 else 1.0
         law_mass: dict[str, float] = defaultdict(float)
@@ -485,12 +518,12 @@ class StatuteSearcher:
         mem_law: dict[str, float] = defaultdict(float)
         mem_chap: dict[str, float] = defaultdict(float)
         mem_num: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        law_assoc: Mapping[str, float] = mem.law_assoc if mem is not None else {}
         vote: Mapping[tuple[str, str], float] = {}
         best: Mapping[tuple[str, str], float] = {}
         expansion: Mapping[tuple[str, str], float] = {}
+        law_assoc: Mapping[str, float] = {}
         if mem is not None:
-            vote, best, expansion = mem.vote, mem.best, mem.expansion
+            vote, best, expansion, law_assoc = mem.vote, mem.best, mem.expansion, mem.law_assoc
             for key, v in vote.items():
                 mem_law[key[0]] += v
                 first = self._key_to_doc.get(key)
@@ -498,53 +531,110 @@ class StatuteSearcher:
                     mem_chap[chapters[first[0]]] += v
                     mem_num[key[0]].append((nums[first[0]], v))
         mem_total = sum(mem_law.values()) or 1.0
-        main_terms = [t for t, w in plan.terms.items() if w >= 1.0 and len(t) >= 2]
-        exp_terms = [t for t, w in plan.terms.items() if w < 1.0 and len(t) >= 2]
-        idf = self._idf(t for t in plan.terms if plan.terms[t] >= 1.0)
-        idf_total = sum(idf.values()) or 1.0
+
+        # Occurrences of every question word, bigram and character in every candidate's text: one
+        # str.count per pair; coverage and BM25 features are array operations on these counts.
+        words = list(plan.terms)
         bigrams = plan.bigrams
-        ids: list[int] = []
-        rows: list[list[float]] = []
+        chars = [
+            c for c in dict.fromkeys(plan.core) if "\u3400" <= c <= "\u9fff" and c not in _FUNCTION_CHARS
+        ]
+        probes = [*words, *bigrams, *chars]
+        texts = [self._records[d].text for d in ids]
+        counts = np.array([[text.count(t) for t in probes] for text in texts], dtype=np.float64).reshape(
+            len(ids), len(probes)
+        )
+        n_w, n_b = len(words), len(bigrams)
+        tf_w, tf_b, tf_c = counts[:, :n_w], counts[:, n_w : n_w + n_b], counts[:, n_w + n_b :]
+        weight = np.array([plan.terms[t] for t in words])
+        idf_w = np.array(list(self._idf(words).values()))
+        idf_b = np.array(list(self._idf(bigrams, F_BIGRAM).values()))
+        length = np.array([len(t) for t in texts], dtype=np.float64)
+        norm = (_BM25_K1 * (1.0 - _BM25_B + _BM25_B * length / self._avg_len))[:, None]
+        text_bm25 = (tf_w * (_BM25_K1 + 1.0) / (tf_w + norm)) @ (weight * idf_w)
+        bigram_bm25 = (tf_b * (_BM25_K1 + 1.0) / (tf_b + norm)) @ idf_b
+        main = [j for j, t in enumerate(words) if weight[j] >= 1.0 and len(t) >= 2]
+        extra = [j for j, t in enumerate(words) if weight[j] < 1.0 and len(t) >= 2]
+        own = [j for j in range(n_w) if weight[j] >= 1.0]
+        idf_own = idf_w[own].sum() or 1.0
+        best_in_law: dict[str, float] = defaultdict(float)
+        for doc_id, v in zip(ids, text_bm25.tolist(), strict=True):
+            best_in_law[laws[doc_id]] = max(best_in_law[laws[doc_id]], v)
+
+        def share(tf: np.ndarray) -> np.ndarray:
+            return (tf > 0).mean(axis=1) if tf.shape[1] else np.zeros(len(ids))
+
         n_main = len(cands)
-        for doc_id, s in docs.items():
-            r = self._records[doc_id]
-            text = r.text
-            cov = sum(1 for t in main_terms if t in text) / len(main_terms) if main_terms else 0.0
-            ecov = sum(1 for t in exp_terms if t in text) / len(exp_terms) if exp_terms else 0.0
-            lcs = _longest_common_substring(plan.core, text) if plan.core else 0
-            key = keys[doc_id]
-            law = laws[doc_id]
-            num = nums[doc_id]
-            near = 0.0
-            if law in mem_num:
-                near = sum(v for n, v in mem_num[law] if n != num and abs(n - num) <= 3)
-            ids.append(doc_id)
-            rows.append(
-                [
-                    s / top,
+        per_doc = []
+        for doc_id in ids:
+            key, law, num = keys[doc_id], laws[doc_id], nums[doc_id]
+            near = sum(v for n, v in mem_num.get(law, ()) if n != num and abs(n - num) <= 3)
+            per_doc.append(
+                (
+                    docs[doc_id] / top,
                     1.0 if doc_id in rank_of else 0.0,
                     -math.log1p(rank_of.get(doc_id, n_main)),
                     law_mass.get(law, 0.0) / total_mass,
                     chap_mass.get(chapters[doc_id], 0.0) / total_mass,
-                    cov,
-                    ecov,
-                    min(lcs, 8) / 8.0,
                     1.0 if law in plan.laws_mentioned else 0.0,
-                    1.0 if r.kind in ("修正案", "修改决定") else 0.0,
-                    1.0 if len(text) < 40 else 0.0,
                     vote.get(key, 0.0),
                     best.get(key, 0.0),
                     expansion.get(key, 0.0),
                     mem_law.get(law, 0.0) / mem_total,
                     mem_chap.get(chapters[doc_id], 0.0) / mem_total,
                     near / mem_total,
-                    sum(v for t, v in idf.items() if t in text) / idf_total,
-                    sum(1 for b in bigrams if b in text) / len(bigrams) if bigrams else 0.0,
-                    math.log1p(len(text)) / 7.0,
                     law_assoc.get(law, 0.0),
+                    best_in_law[law] or 1.0,
+                )
+            )
+        d = np.array(per_doc, dtype=np.float64)
+        static = self._static[ids]
+        ones = np.ones(len(ids))
+        cols: dict[str, np.ndarray] = {
+            "bm25": d[:, 0],
+            "in_main": d[:, 1],
+            "log_rank": d[:, 2],
+            "law_share": d[:, 3],
+            "chapter_share": d[:, 4],
+            "coverage": share(tf_w[:, main]),
+            "exp_coverage": share(tf_w[:, extra]),
+            "law_mentioned": d[:, 5],
+            "mem_vote": d[:, 6],
+            "mem_best": d[:, 7],
+            "mem_expansion": d[:, 8],
+            "mem_law_share": d[:, 9],
+            "mem_chapter_share": d[:, 10],
+            "mem_near": d[:, 11],
+            "idf_coverage": (tf_w[:, own] > 0) @ idf_w[own] / idf_own,
+            "bigram_coverage": share(tf_b),
+            "mem_word_law": d[:, 12],
+            "text_bm25": text_bm25 / (text_bm25.max() or 1.0),
+            "text_bm25_log": np.log1p(text_bm25) / 4.0,
+            "bigram_bm25": bigram_bm25 / (bigram_bm25.max() if n_b and bigram_bm25.max() else 1.0),
+            "law_relative": text_bm25 / d[:, 13],
+            "char_coverage": share(tf_c),
+            **{name: static[:, j] for j, name in enumerate(_STATIC_FEATURES)},
+            "mem_nearest": ones * (math.log1p(mem.nearest) / 4.0 if mem is not None else 0.0),
+            "query_words": ones * (math.log1p(len(main)) / 3.0),
+        }
+        return ids, np.column_stack([cols[name] for name in self.FEATURES])
+
+    def _static_features(self) -> np.ndarray:
+        """Per-article features that do not depend on the question (:data:`_STATIC_FEATURES`)."""
+        rows = []
+        for doc_id, r in enumerate(self._records):
+            num, chapter = self._doc_num[doc_id], self._doc_chapter[doc_id]
+            rows.append(
+                [
+                    1.0 if r.kind in ("修正案", "修改决定") else 0.0,
+                    1.0 if len(r.text) < 40 else 0.0,
+                    math.log1p(len(r.text)) / 7.0,
+                    num / self._law_last.get(r.law_name, 1) if num > 0 else 0.0,
+                    1.0 if num > 0 and self._chapter_first.get(chapter) == num else 0.0,
+                    1.0 if _GENERAL_CHAPTER.search(r.chapter or "") else 0.0,
                 ]
             )
-        return ids, rows
+        return np.array(rows, dtype=np.float64).reshape(len(self._records), len(_STATIC_FEATURES))
 
     def _rank(
         self, plan: QueryPlan, cands: list[tuple[int, float]], filters: _Filters
@@ -555,9 +645,14 @@ class StatuteSearcher:
         ids, rows = self.features(plan, cands, mem, filters)
         if not ids:
             return []
-        scores = self.reranker.score(np.asarray(rows, dtype=np.float64))
-        order = np.argsort(-scores, kind="stable")
+        scores = self.reranker.score(rows)
+        order = self.order(rows, scores)
         return [(ids[i], float(scores[i])) for i in order]
+
+    def order(self, x: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """Candidate positions, best first. Amendment items (刑法修正案（八）条目二十二 …) repeat what the
+        amended law's article now says: they follow the articles, which are what people cite."""
+        return np.lexsort((-scores, x[:, self.FEATURES.index("is_amendment")]))
 
     def candidate_features(
         self,
@@ -566,7 +661,7 @@ class StatuteSearcher:
         law: str | None = None,
         department: str | None = None,
         status: Sequence[str] | None = IN_FORCE,
-    ) -> tuple[list[int], list[list[float]]]:
+    ) -> tuple[list[int], np.ndarray]:
         """Candidates (doc ids) of a question and their reranker features (used for training)."""
         plan, cands = self.candidates(q, law=law, department=department, status=status)
         mem = self._memory_scores(plan)

@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--eval", type=Path, default=DEFAULT_EVAL, help="STARD-style jsonl")
     ap.add_argument("--index", type=Path, default=REPO / "var" / "statute-index", help="index directory")
     ap.add_argument("--cv", action="store_true", help="also print nested k-fold figures")
+    ap.add_argument("--kind", choices=("lgbm", "mlp", "linear"), default="lgbm", help="reranker model")
     args = ap.parse_args(argv)
 
     started = time.perf_counter()
@@ -61,11 +62,11 @@ def main(argv: list[str] | None = None) -> None:
         shutil.copyfile(license_src, DATA / "STARD-LICENSE.txt")
 
     samples = oof_samples(searcher, questions, K)
-    model = fit_reranker(samples, searcher.FEATURES)
+    model = fit_reranker(samples, searcher.FEATURES, kind=args.kind)
     model.save(DATA / "rerank.json")
     print(f"wrote {DATA / 'question_memory.jsonl'} and {DATA / 'rerank.json'}")
     if args.cv:
-        result = cross_validate(searcher, questions, k=K)
+        result = cross_validate(searcher, questions, k=K, kind=args.kind)
         for name, value in result.metrics.as_dict().items():
             print(f"cv {name} {value}")
     print(f"seconds {time.perf_counter() - started:.1f}")
