@@ -1,0 +1,75 @@
+"""The knowledge module in a real browser: a mediator writes up a concluded neighbours' dispute with
+the parties' personal data in it → it is anonymised on save and submitted → the district manager
+corrects the related statutes (a wrong article is refused, field by field) and publishes → a citizen
+finds the case and the statutes from the portal's one search box → the citation check marks an
+article that does not exist."""
+
+import re
+
+LAWS = ["中华人民共和国民法典", "中华人民共和国劳动法", "中华人民共和国劳动合同法"]
+ID_NUMBER = "11010119900307425" + "8"
+PHONE = "13900001111"
+
+
+def test_case_library_and_public_search(page, shot, live_server, e2e_district, login, logout):
+    from yizhan.knowledge import services
+
+    services.reset()
+    services.import_corpus(law_names=LAWS, force=True)
+    base = live_server.url
+
+    # 1. the mediator writes the case; the personal data is removed on save
+    login(page, base, "mediator")
+    page.goto(f"{base}/staff/knowledge/cases/new/")
+    page.fill("#id_title", "楼上卫生间漏水纠纷调解成功")
+    page.fill(
+        "#id_body",
+        f"申请人张建华（身份证号{ID_NUMBER}，电话{PHONE}）家中天花板因楼上卫生间漏水受损，"
+        "与楼上住户协商未果。调解员查看现场后组织双方协商，楼上住户同意修复防水层并赔偿维修费三千元。",
+    )
+    shot("kn-01-write")
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r"/staff/knowledge/cases/\d+/"))
+    case_url = page.url
+    content = page.content()
+    assert PHONE not in content and ID_NUMBER not in content and "张建华" not in content
+    assert "漏水" in content
+    shot("kn-02-anonymised")
+    page.click("text=报送审核")
+    page.wait_for_selector("text=审核通过并发布", state="detached")
+    logout(page)
+
+    # 2. the district manager corrects the statutes (a wrong article is refused) and publishes
+    login(page, base, "manager")
+    page.goto(case_url)
+    page.fill("#id_statutes", "《民法典》第一千一百六十五条、《民法典》第9999条")
+    page.click("form:has(#id_statutes) button[type=submit]")
+    page.wait_for_selector("text=法规库中找不到")
+    assert page.locator("#id_statutes").input_value().endswith("第9999条")  # nothing lost
+    shot("kn-03-wrong-article")
+    page.fill("#id_statutes", "《民法典》第一千一百六十五条、《民法典》第二百八十八条")
+    page.click("form:has(#id_statutes) button[type=submit]")
+    page.wait_for_selector("text=第二百八十八条")
+    page.click("text=审核通过并发布")
+    page.wait_for_selector("text=已发布")
+    logout(page)
+
+    # 3. a citizen searches the portal: statutes and the published case in one box
+    page.goto(f"{base}/laws/")
+    page.fill("input[name=q]", "楼上漏水")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=楼上卫生间漏水纠纷调解成功")
+    assert page.locator("text=民法典").count() >= 1
+    shot("kn-04-public-search")
+    page.click("text=楼上卫生间漏水纠纷调解成功")
+    page.wait_for_selector("text=第一千一百六十五条")
+    assert PHONE not in page.content()
+    shot("kn-05-public-case")
+
+    # 4. the citation check
+    page.goto(f"{base}/laws/check/")
+    page.fill("textarea[name=text]", "依据《民法典》第1165条和《劳动法》第999条，被申请人应当赔偿。")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("text=该法没有这一条")
+    assert page.locator("text=存在").count() >= 1
+    shot("kn-06-citations")
