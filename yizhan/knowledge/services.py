@@ -259,6 +259,7 @@ def check_citations(text: str) -> list[dict[str, Any]]:
         raise InvalidInput(_("文本过长。"), fields={"text": _("不能超过%(n)d个字。") % {"n": MAX_TEXT}})
     out = []
     for c in engine.check_citations(text, _get("lookup")):
+        article = _cited_article(c)
         out.append(
             {
                 "raw": c.raw,
@@ -272,9 +273,23 @@ def check_citations(text: str) -> list[dict[str, Any]]:
                 "max_article": c.max_article,
                 "in_force": c.in_force,
                 "message": c.message,
+                "source_id": article.source_id if article else None,
             }
         )
     return out
+
+
+def _cited_article(c: engine.Citation) -> Article | None:
+    """The corpus article a citation names: of several versions the one in force, else the latest."""
+    if c.verdict != "exists":
+        return None
+    versions = Article.objects.filter(law__name=c.law_name, label=c.article.label).select_related("law")
+    ranked = sorted(
+        versions,
+        key=lambda a: (a.law.status in engine.IN_FORCE, a.law.version_date, a.source_id),
+        reverse=True,
+    )
+    return ranked[0] if ranked else None
 
 
 def articles_for_citations(text: str) -> tuple[list[Article], list[str]]:
@@ -284,17 +299,7 @@ def articles_for_citations(text: str) -> tuple[list[Article], list[str]]:
     found: list[Article] = []
     unknown: list[str] = []
     for c in engine.check_citations(text, _get("lookup")):
-        article = None
-        if c.verdict == "exists":
-            versions = Article.objects.filter(law__name=c.law_name, label=c.article.label).select_related(
-                "law"
-            )
-            ranked = sorted(
-                versions,
-                key=lambda a: (a.law.status in engine.IN_FORCE, a.law.version_date, a.source_id),
-                reverse=True,
-            )
-            article = ranked[0] if ranked else None
+        article = _cited_article(c)
         if article is None:
             unknown.append(c.raw)
         elif article not in found:

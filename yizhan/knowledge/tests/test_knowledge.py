@@ -108,7 +108,13 @@ def test_citation_check_with_tricky_numerals(client, corpus):
         ("《劳动法》第999条", "第九百九十九条", "article_not_found"),
         ("《火星法》第3条", "第三条", "law_not_in_corpus"),
     ]
-    assert [c["in_force"] for c in response.json()["citations"]] == [True, True, None, None, None]
+    citations = response.json()["citations"]
+    assert [c["in_force"] for c in citations] == [True, True, None, None, None]
+    # an existing article links to its page; both spellings name the same article
+    article = Article.objects.get(law__name="中华人民共和国民法典", label="第一千二百五十四条")
+    assert [c["source_id"] for c in citations] == [article.source_id, article.source_id, None, None, None]
+    page = client.post("/laws/check/", {"text": text}).content.decode()
+    assert f'href="/laws/article/{article.source_id}/"' in page
 
 
 def test_citation_check_bad_input(client, corpus):
