@@ -111,9 +111,9 @@ def _cited_statutes(citations: str) -> list[Article]:
     return found
 
 
-def statute_citations(case: TypicalCase) -> str:
-    """The case's statutes as the text the edit form shows (《劳动法》第五十条、…)."""
-    return "、".join(f"《{a.law.short_name}》{a.label}" for a in case.statutes.select_related("law"))
+def statute_citations(item: TypicalCase | Faq) -> str:
+    """A case's or FAQ's statutes as the text the edit form shows (《劳动法》第五十条、…)."""
+    return "、".join(f"《{a.law.short_name}》{a.label}" for a in item.statutes.select_related("law"))
 
 
 def _units(user: User) -> frozenset[int]:
@@ -367,6 +367,33 @@ def monthly_counts(user: User, month: datetime.date) -> list[dict[str, Any]]:
 # --- FAQ ---------------------------------------------------------------------------------------------
 
 
+def manageable_faqs(actor: User) -> QuerySet[Faq]:
+    """Every FAQ entry, drafts included, for those who edit them."""
+    if not actor.has_perm(MANAGE_FAQ):
+        raise Forbidden(_("您的账号没有编辑常见问题的权限。"))
+    return Faq.objects.select_related("updated_by").order_by("-updated_at")
+
+
+def save_faq_citing(
+    actor: User, *, question: str, answer: str, citations: str, published: bool, faq: Faq | None = None
+) -> Faq:
+    """:func:`save_faq` with the statutes written as citations (《劳动合同法》第三十条、民法典第1165条)."""
+    try:
+        statutes = _cited_statutes(citations) if citations.strip() else []
+    except InvalidInput as error:
+        if not actor.has_perm(MANAGE_FAQ):
+            raise Forbidden(_("您的账号没有编辑常见问题的权限。")) from error
+        raise
+    return save_faq(
+        actor,
+        question=question,
+        answer=answer,
+        statute_ids=[a.source_id for a in statutes],
+        published=published,
+        faq=faq,
+    )
+
+
 def published_faqs(q: str = "") -> QuerySet[Faq]:
     qs = Faq.objects.filter(published=True)
     cond = _any_word(("question", "answer"), q) if q else None
@@ -389,6 +416,8 @@ def save_faq(
     errors = {}
     if not question.strip():
         errors["question"] = _("请填写问题。")
+    elif len(question.strip()) > Faq._meta.get_field("question").max_length:
+        errors["question"] = _("问题不能超过200个字。")
     if not answer.strip():
         errors["answer"] = _("请填写解答。")
     statutes = list(Article.objects.filter(source_id__in=statute_ids))

@@ -12,4 +12,7 @@ urlpatterns = [
     path("cases/monthly/", views.monthly, name="monthly"),
     path("cases/from-matter/<str:number>/", views.case_from_matter, name="case_from_matter"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
+    path("faq/", views.faq_list, name="faqs"),
+    path("faq/new/", views.faq_edit, name="faq_new"),
+    path("faq/<int:pk>/", views.faq_edit, name="faq"),
 ]

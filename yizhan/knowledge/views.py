@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -262,6 +263,74 @@ def monthly(request: HttpRequest) -> HttpResponse:
     month = _month(request.GET.get("month")) or timezone.localdate().replace(day=1)
     rows = cases.monthly_counts(_staff(request), month)
     return render(request, "knowledge/monthly.html", {"rows": rows, "month": month})
+
+
+class FaqForm(forms.Form):
+    question = forms.CharField(
+        label=_("问题"), max_length=200, help_text=_("用群众的话写，如：老板拖欠工资怎么办？")
+    )
+    answer = forms.CharField(label=_("解答"), widget=forms.Textarea(attrs={"rows": 8}), max_length=5000)
+    statutes = forms.CharField(
+        label=_("依据法条"),
+        required=False,
+        max_length=1000,
+        help_text=_("如：《劳动合同法》第三十条、《劳动法》第五十条。发布时必填。"),
+    )
+    published = forms.BooleanField(label=_("在门户网站和检索中发布"), required=False)
+
+
+@login_required
+def faq_list(request: HttpRequest) -> HttpResponse:
+    try:
+        faqs = cases.manageable_faqs(_staff(request))
+    except Forbidden as error:
+        raise PermissionDenied(error.message) from error
+    page = Paginator(faqs, 30).get_page(request.GET.get("page"))
+    return render(request, "knowledge/faqs.html", {"page": page})
+
+
+@login_required
+def faq_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Write or edit an FAQ entry; the statutes are given as citations and checked against the corpus."""
+    user = _staff(request)
+    try:
+        faq = cases.manageable_faqs(user).filter(pk=pk).first() if pk else None
+    except Forbidden as error:
+        raise PermissionDenied(error.message) from error
+    if pk and faq is None:
+        raise Http404(_("常见问题不存在。"))
+    initial = (
+        {
+            "question": faq.question,
+            "answer": faq.answer,
+            "statutes": cases.statute_citations(faq),
+            "published": faq.published,
+        }
+        if faq
+        else {}
+    )
+    form = FaqForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = cases.save_faq_citing(
+                user,
+                question=form.cleaned_data["question"],
+                answer=form.cleaned_data["answer"],
+                citations=form.cleaned_data["statutes"],
+                published=form.cleaned_data["published"],
+                faq=faq,
+            )
+        except Forbidden as error:
+            raise PermissionDenied(error.message) from error
+        except InvalidInput as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request, _("已发布常见问题。") if saved.published else _("已保存常见问题（未发布）。")
+            )
+            return redirect("knowledge_staff:faqs")
+    status = 422 if form.errors else 200
+    return render(request, "knowledge/faq_form.html", {"form": form, "faq": faq}, status=status)
 
 
 def public_case(request: HttpRequest, pk: int) -> HttpResponse:
