@@ -1,7 +1,7 @@
 """The knowledge module in a real browser: a mediator writes up a concluded neighbours' dispute with
 the parties' personal data in it → it is anonymised on save and submitted → the district manager
-corrects the related statutes (a wrong article is refused, field by field) and publishes → a citizen
-finds the case and the statutes from the portal's one search box → the citation check marks an
+corrects the related statutes (a wrong article is refused, field by field) and publishes, then writes
+an FAQ entry → a citizen finds the case, the FAQ and the statutes from the portal's one search box → the citation check marks an
 article that does not exist."""
 
 import re
@@ -52,6 +52,22 @@ def test_case_library_and_public_search(page, shot, live_server, e2e_district, l
     page.wait_for_selector("text=第二百八十八条")
     page.click("text=审核通过并发布")
     page.wait_for_selector("text=已发布")
+
+    # ... and writes an FAQ entry from the knowledge page, its statutes typed as citations
+    page.click("nav >> text=法律知识")
+    page.click("text=常见问题管理")
+    page.click("text=新增常见问题")
+    page.fill("#id_question", "楼上漏水把我家淹了怎么办？")
+    page.fill("#id_answer", "先与楼上住户协商修复并赔偿损失；协商不成可以申请人民调解，也可以向法院起诉。")
+    page.fill("#id_statutes", "《民法典》第二百九十六条、《民法典》第一万条")
+    page.check("#id_published")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("text=法规库中找不到")
+    shot("kn-04-faq-error")
+    page.fill("#id_statutes", "《民法典》第二百九十六条、《民法典》第一千一百六十五条")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("text=已发布常见问题")
+    shot("kn-05-faq-list")
     logout(page)
 
     # 3. a citizen searches the portal: statutes and the published case in one box
@@ -59,12 +75,13 @@ def test_case_library_and_public_search(page, shot, live_server, e2e_district, l
     page.fill("input[name=q]", "楼上漏水")
     page.keyboard.press("Enter")
     page.wait_for_selector("text=楼上卫生间漏水纠纷调解成功")
+    page.wait_for_selector("text=楼上漏水把我家淹了怎么办？")
     assert page.locator("text=民法典").count() >= 1
-    shot("kn-04-public-search")
+    shot("kn-06-public-search")
     page.click("text=楼上卫生间漏水纠纷调解成功")
     page.wait_for_selector("text=第一千一百六十五条")
     assert PHONE not in page.content()
-    shot("kn-05-public-case")
+    shot("kn-07-public-case")
 
     # 4. the citation check
     page.goto(f"{base}/laws/check/")
@@ -72,4 +89,4 @@ def test_case_library_and_public_search(page, shot, live_server, e2e_district, l
     page.click("main button[type=submit]")
     page.wait_for_selector("text=该法没有这一条")
     assert page.locator("text=存在").count() >= 1
-    shot("kn-06-citations")
+    shot("kn-08-citations")
