@@ -1,8 +1,8 @@
 """The knowledge module in a real browser: a mediator writes up a concluded neighbours' dispute with
 the parties' personal data in it → it is anonymised on save and submitted → the district manager
 corrects the related statutes (a wrong article is refused, field by field) and publishes, then writes
-an FAQ entry → a citizen finds the case, the FAQ and the statutes from the portal's one search box → the citation check marks an
-article that does not exist."""
+an FAQ entry → a citizen finds the case, the FAQ and the statutes from the portal's one search box
+→ the citation check marks an article that does not exist."""
 
 import re
 
