@@ -48,6 +48,7 @@ def test_manager_publishes_an_entry_with_cited_statutes(client, corpus, district
     client.logout()
     public = client.get("/laws/", {"q": "拖欠工资"}).content.decode()
     assert "老板拖欠工资怎么办？" in public
+    assert public.index("老板拖欠工资怎么办？") < public.index("相关法条")  # curated answers first
 
 
 @pytest.mark.parametrize(
