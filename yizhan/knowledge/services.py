@@ -251,6 +251,22 @@ def search(
     return [hit_dict(h) for h in hits]
 
 
+def laws_named(q: str) -> list[Law]:
+    """The laws a query names (民法典, 《劳动合同法》), in their in-force version: links to the full text."""
+    s = searcher()
+    if s is None or not (q or "").strip():
+        return []
+    names = s.laws_mentioned(q) or s.law_only(q)
+    versions = Law.objects.filter(name__in=names)
+    best: dict[str, Law] = {}
+    for law in versions:
+        current = best.get(law.name)
+        key = (law.status in engine.IN_FORCE, law.version_date)
+        if current is None or key > (current.status in engine.IN_FORCE, current.version_date):
+            best[law.name] = law
+    return [best[name] for name in names if name in best]
+
+
 def check_citations(text: str) -> list[dict[str, Any]]:
     """Every 《X法》第N条 in ``text`` with its verdict: exists / article_not_found / law_not_in_corpus."""
     if not (text or "").strip():

@@ -197,6 +197,7 @@ class StatuteSearcher:
             if len(short) >= 3 and not name.startswith("全国人民代表大会"):
                 mention.setdefault(short, name)
         self._mentions = sorted(mention.items(), key=lambda kv: -len(kv[0]))
+        self._short_names = {short_law_name(n): n for n in names if not n.startswith("全国人民代表大会")}
         if memory is True:
             items = QuestionMemory.read_items()
             memory = QuestionMemory(items, self._an) if items else None
@@ -216,6 +217,13 @@ class StatuteSearcher:
             if art is not None:
                 self._key_to_doc[key].append(doc_id)
         self._avg_len = sum(len(r.text) for r in self._records) / self._n_docs
+        #: each law's articles in article order (for a query that only names a law)
+        self._law_docs: dict[str, list[int]] = defaultdict(list)
+        for doc_id in sorted(
+            range(len(self._records)), key=lambda d: (self._doc_num[d] < 0, self._doc_num[d], d)
+        ):
+            if self._doc_num[doc_id] > 0:
+                self._law_docs[self._doc_law[doc_id]].append(doc_id)
         #: last article number of each law and first article number of each chapter
         self._law_last: dict[str, int] = defaultdict(int)
         self._chapter_first: dict[str, int] = {}
@@ -698,6 +706,11 @@ class StatuteSearcher:
         """
         if not q or not q.strip():
             return []
+        named = self.law_only(q)
+        if named:  # 民法典, 《劳动合同法》: the law's first articles (its purpose, scope, principles)
+            flt = self._filter_spec(law, department, status)
+            docs = [d for name in named for d in self._law_docs.get(name, ()) if self._admissible(d, flt)]
+            return [self._hit(d, 1.0) for d in docs[:k]]
         plan, cands = self.candidates(q, law=law, department=department, status=status)
         ranked = self._rank(plan, cands, self._filter_spec(law, department, status))
         direct = self._direct(q, status)
@@ -711,6 +724,33 @@ class StatuteSearcher:
             seen.add(doc_id)
             out.append(self._hit(doc_id, s))
         return out[:k]
+
+    def laws_mentioned(self, q: str) -> list[str]:
+        """Full names of the laws a query names (民法典 → 中华人民共和国民法典), longest names first."""
+        text = _normalise(q)
+        found: list[str] = []
+        for short, full in self._mentions:
+            if short in text and full not in found and not any(short in short_law_name(f) for f in found):
+                found.append(full)
+        for full in self._law_names:
+            if full in text and full not in found:
+                found.append(full)
+        return found
+
+    def law_only(self, q: str) -> list[str]:
+        """The laws a query consists of, when it names laws and nothing else (民法典; 《劳动合同法》)."""
+        core = _CORE_RE.sub("", _normalise(q))
+        if core in self._short_names:  # also two-character names: 刑法, 宪法
+            return [self._short_names[core]]
+        named = self.laws_mentioned(q)
+        if not named:
+            return []
+        rest = _normalise(q)
+        for name in sorted(
+            {n for full in named for n in (full, short_law_name(full))}, key=len, reverse=True
+        ):
+            rest = rest.replace(name, "")
+        return [] if _CORE_RE.sub("", rest) else named
 
     def _filter_spec(self, law: str | None, department: str | None, status: Sequence[str] | None) -> _Filters:
         return _Filters(

@@ -201,3 +201,11 @@ def test_openapi_documents_the_contract_with_examples(client):
         "example"
         in paths["/api/v1/citations/check"]["post"]["responses"]["200"]["content"]["application/json"]
     )
+
+
+def test_search_page_links_a_named_law(client, corpus):
+    page = client.get("/laws/", {"q": "劳动合同法"}).content.decode()
+    law = Law.objects.get(name="中华人民共和国劳动合同法")
+    assert f'href="/laws/law/{law.law_id}/"' in page and "法律全文" in page
+    assert "第一条" in page
+    assert "法律全文" not in client.get("/laws/", {"q": "拖欠工资"}).content.decode()

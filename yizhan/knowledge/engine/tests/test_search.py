@@ -127,3 +127,19 @@ def test_warm_latency(searcher: StatuteSearcher) -> None:
         searcher.search(q, k=10)
         times.append((time.perf_counter() - t) * 1000)
     assert statistics.median(times) < 20  # generous for shared CI machines; the bench measures ~2 ms
+
+
+@pytest.mark.parametrize("query", ["民法典", "《劳动合同法》", "中华人民共和国刑法", "刑法", " 宪法 "])
+def test_a_query_that_only_names_a_law_lists_its_first_articles(
+    searcher: StatuteSearcher, query: str
+) -> None:
+    hits = searcher.search(query, k=3)
+    assert [h.article_no for h in hits] == [1, 2, 3], keys(hits)
+    assert len({h.law_name for h in hits}) == 1
+
+
+def test_a_named_law_with_a_topic_is_a_normal_search(searcher: StatuteSearcher) -> None:
+    hits = searcher.search("民法典 离婚冷静期", k=3)
+    assert (CIVIL, "1077") in keys(hits)
+    assert searcher.laws_mentioned("民法典 离婚冷静期") == [CIVIL]
+    assert searcher.law_only("民法典 离婚冷静期") == []
