@@ -2,7 +2,8 @@
 the parties' personal data in it → it is anonymised on save and submitted → the district manager
 corrects the related statutes (a wrong article is refused, field by field) and publishes, then writes
 an FAQ entry → a citizen finds the case, the FAQ and the statutes from the portal's one search box
-→ the citation check marks an article that does not exist."""
+→ a citizen's question gets a guide (where to go, legal aid) → the citation check marks an article
+that does not exist."""
 
 import re
 
@@ -83,10 +84,18 @@ def test_case_library_and_public_search(page, shot, live_server, e2e_district, l
     assert PHONE not in page.content()
     shot("kn-07-public-case")
 
-    # 4. the citation check
+    # 4. a citizen's question gets a guide: what kind of matter, where to go, legal aid
+    page.goto(f"{base}/laws/")
+    page.fill("input[name=q]", "在工地打工，老板拖欠工资三个月不给怎么办")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=办事指引")
+    assert page.locator("text=在线申请法律援助").count() == 1
+    shot("kn-08-guide")
+
+    # 5. the citation check
     page.goto(f"{base}/laws/check/")
     page.fill("textarea[name=text]", "依据《民法典》第1165条和《劳动法》第999条，被申请人应当赔偿。")
     page.click("main button[type=submit]")
     page.wait_for_selector("text=该法没有这一条")
     assert page.locator("text=存在").count() >= 1
-    shot("kn-08-citations")
+    shot("kn-09-citations")

@@ -140,15 +140,11 @@ def access_case(user: User, pk: int) -> TypicalCase:
 
 
 def keywords(q: str) -> list[str]:
-    """Search words of a question (jieba, two characters or more), at most eight."""
-    import jieba
+    """Search words of a question, at most eight: the statute search's analyzer (legal dictionary,
+    stopwords such as 怎么办 / 可以 removed), two characters or more."""
+    from yizhan.knowledge.engine.tokenize import get_analyzer
 
-    seen: list[str] = []
-    for word in jieba.cut_for_search(q):
-        word = word.strip()
-        if len(word) >= 2 and word not in seen:
-            seen.append(word)
-    return seen[:8]
+    return list(dict.fromkeys(w for w in get_analyzer().query_words(q) if len(w) >= 2))[:8]
 
 
 def _any_word(fields: tuple[str, ...], q: str) -> Q | None:

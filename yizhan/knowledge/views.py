@@ -50,6 +50,18 @@ def _one_box(request: HttpRequest) -> tuple[SearchForm, str, list[dict[str, Any]
     return form, q, results
 
 
+def _guide(q: str) -> dict[str, Any] | None:
+    """The triage of a citizen's question for the portal's search page (智能导办): what kind of matter
+    it is, where to go, and whether legal aid may apply. None for keywords or a law's name."""
+    searcher = services.searcher()
+    if len(q) < 6 or searcher is None or searcher.law_only(q):
+        return None
+    try:
+        return services.triage(q)
+    except InvalidInput:
+        return None
+
+
 @public_limit
 def search(request: HttpRequest) -> HttpResponse:
     form, q, results = _one_box(request)
@@ -60,6 +72,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "results": results,
             "searched": bool(q),
+            "guide": _guide(q) if q else None,
             "named_laws": services.laws_named(q) if q else [],
             "faqs": cases.published_faqs(q)[:5] if q else [],
             "cases": cases.published_cases(q)[:5] if q else [],

@@ -98,3 +98,15 @@ def test_others_may_not_edit(client, corpus, district, username):
 def test_unknown_entry_is_404(client, corpus, district):
     client.force_login(district.users["manager"])
     assert client.get("/staff/knowledge/faq/999999/").status_code == 404
+
+
+def test_question_words_like_zenmeban_do_not_match_unrelated_entries(client, corpus, district):
+    client.force_login(district.users["manager"])
+    client.post(
+        "/staff/knowledge/faq/new/", _form(question="楼上漏水怎么办？", answer="先协商，不成可以申请调解。")
+    )
+    client.post("/staff/knowledge/faq/new/", _form())
+    client.logout()
+    page = client.get("/laws/", {"q": "公司拖欠工资怎么办"}).content.decode()
+    assert "老板拖欠工资怎么办？" in page
+    assert "楼上漏水怎么办？" not in page

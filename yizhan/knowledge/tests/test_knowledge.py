@@ -209,3 +209,13 @@ def test_search_page_links_a_named_law(client, corpus):
     assert f'href="/laws/law/{law.law_id}/"' in page and "法律全文" in page
     assert "第一条" in page
     assert "法律全文" not in client.get("/laws/", {"q": "拖欠工资"}).content.decode()
+
+
+def test_public_search_guides_a_citizens_question(client, corpus):
+    page = client.get("/laws/", {"q": "在工地打工，老板拖欠工资三个月不给"}).content.decode()
+    assert "办事指引" in page and "劳动纠纷" in page
+    assert "在线申请法律援助" in page and 'href="/legal-aid/apply/"' in page
+    assert page.index("办事指引") < page.index("相关法条")
+    # keywords and a law's name get no guide
+    assert "办事指引" not in client.get("/laws/", {"q": "工资"}).content.decode()
+    assert "办事指引" not in client.get("/laws/", {"q": "中华人民共和国劳动合同法"}).content.decode()
