@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -147,30 +147,34 @@ def keywords(q: str) -> list[str]:
     return list(dict.fromkeys(w for w in get_analyzer().query_words(q) if len(w) >= 2))[:8]
 
 
-def _any_word(fields: tuple[str, ...], q: str) -> Q | None:
+def _matching(qs: QuerySet[Any], heading: str, text: str, q: str, *then: str) -> QuerySet[Any]:
+    """Rows where a keyword of ``q`` occurs, most relevant first: each keyword found counts one, and
+    one more when it is in the heading (title / question); ties by ``then``. Without keywords (a
+    question of stopwords only) nothing matches."""
     words = keywords(q)
     if not words:
-        return None
-    cond = Q()
+        return qs.none()
+    found = Q()
+    relevance: Any = Value(0)
     for word in words:
-        for f in fields:
-            cond |= Q(**{f"{f}__icontains": word})
-    return cond
+        in_heading = Q(**{f"{heading}__icontains": word})
+        in_text = Q(**{f"{text}__icontains": word})
+        found |= in_heading | in_text
+        relevance = relevance + Case(When(in_heading | in_text, then=Value(1)), default=Value(0))
+        relevance = relevance + Case(When(in_heading, then=Value(1)), default=Value(0))
+    return qs.filter(found).annotate(relevance=relevance).order_by("-relevance", *then)
 
 
 def published_cases(q: str = "") -> QuerySet[TypicalCase]:
     qs = TypicalCase.objects.filter(status=CaseStatus.PUBLISHED).select_related("domain")
-    cond = _any_word(("title", "body"), q) if q else None
-    if cond is not None:
-        qs = qs.filter(cond)
+    if q.strip():
+        return _matching(qs, "title", "body", q, "-published_at")
     return qs.order_by("-published_at")
 
 
 def search_visible_cases(user: User, q: str) -> QuerySet[TypicalCase]:
     """The staff search box: cases of the user's subtree in any state, and published cases."""
-    cond = _any_word(("title", "body"), q)
-    qs = visible_cases(user)
-    return (qs.filter(cond) if cond is not None else qs.none()).order_by("-created_at")
+    return _matching(visible_cases(user), "title", "body", q, "-created_at")
 
 
 def create_case(
@@ -392,9 +396,8 @@ def save_faq_citing(
 
 def published_faqs(q: str = "") -> QuerySet[Faq]:
     qs = Faq.objects.filter(published=True)
-    cond = _any_word(("question", "answer"), q) if q else None
-    if cond is not None:
-        qs = qs.filter(cond)
+    if q.strip():
+        return _matching(qs, "question", "answer", q, "question")
     return qs
 
 

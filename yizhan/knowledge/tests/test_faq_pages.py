@@ -110,3 +110,15 @@ def test_question_words_like_zenmeban_do_not_match_unrelated_entries(client, cor
     page = client.get("/laws/", {"q": "公司拖欠工资怎么办"}).content.decode()
     assert "老板拖欠工资怎么办？" in page
     assert "楼上漏水怎么办？" not in page
+
+
+def test_the_entry_matching_more_of_the_question_comes_first(client, corpus, district):
+    client.force_login(district.users["manager"])
+    client.post("/staff/knowledge/faq/new/", _form(question="工资怎么算？", answer="按劳动合同约定。"))
+    client.post("/staff/knowledge/faq/new/", _form(question="老板拖欠工资怎么办？"))
+    client.logout()
+    page = client.get("/laws/", {"q": "老板拖欠工资怎么办"}).content.decode()
+    assert page.index("老板拖欠工资怎么办？") < page.index("工资怎么算？")
+    response = client.get("/api/v1/faq", {"q": "老板拖欠工资"})
+    assert [f["question"] for f in response.json()] == ["老板拖欠工资怎么办？", "工资怎么算？"]
+    assert client.get("/api/v1/faq", {"q": "怎么办"}).json() == []  # stopwords only: nothing
