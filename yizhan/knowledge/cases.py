@@ -367,10 +367,14 @@ def monthly_counts(user: User, month: datetime.date) -> list[dict[str, Any]]:
 # --- FAQ ---------------------------------------------------------------------------------------------
 
 
-def manageable_faqs(actor: User) -> QuerySet[Faq]:
-    """Every FAQ entry, drafts included, for those who edit them."""
+def _require_faq_editor(actor: User) -> None:
     if not actor.has_perm(MANAGE_FAQ):
         raise Forbidden(_("您的账号没有编辑常见问题的权限。"))
+
+
+def manageable_faqs(actor: User) -> QuerySet[Faq]:
+    """Every FAQ entry, drafts included, for those who edit them."""
+    _require_faq_editor(actor)
     return Faq.objects.select_related("updated_by").order_by("-updated_at")
 
 
@@ -378,12 +382,8 @@ def save_faq_citing(
     actor: User, *, question: str, answer: str, citations: str, published: bool, faq: Faq | None = None
 ) -> Faq:
     """:func:`save_faq` with the statutes written as citations (《劳动合同法》第三十条、民法典第1165条)."""
-    try:
-        statutes = _cited_statutes(citations) if citations.strip() else []
-    except InvalidInput as error:
-        if not actor.has_perm(MANAGE_FAQ):
-            raise Forbidden(_("您的账号没有编辑常见问题的权限。")) from error
-        raise
+    _require_faq_editor(actor)
+    statutes = _cited_statutes(citations) if citations.strip() else []
     return save_faq(
         actor,
         question=question,
@@ -410,8 +410,7 @@ def save_faq(
     published: bool,
     faq: Faq | None = None,
 ) -> Faq:
-    if not actor.has_perm(MANAGE_FAQ):
-        raise Forbidden(_("您的账号没有编辑常见问题的权限。"))
+    _require_faq_editor(actor)
     errors = {}
     if not question.strip():
         errors["question"] = _("请填写问题。")

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from yizhan.core.errors import InvalidInput
@@ -257,14 +258,30 @@ def laws_named(q: str) -> list[Law]:
     if s is None or not (q or "").strip():
         return []
     names = s.laws_mentioned(q) or s.law_only(q)
-    versions = Law.objects.filter(name__in=names)
     best: dict[str, Law] = {}
-    for law in versions:
-        current = best.get(law.name)
-        key = (law.status in engine.IN_FORCE, law.version_date)
-        if current is None or key > (current.status in engine.IN_FORCE, current.version_date):
-            best[law.name] = law
+    for law in sorted(Law.objects.filter(name__in=names), key=_version_rank):
+        best[law.name] = law  # the last is the preferred version
     return [best[name] for name in names if name in best]
+
+
+def _version_rank(law: Law) -> tuple[bool, str]:
+    """Orders the versions of a law: the in-force one last, else the latest."""
+    return (law.status in engine.IN_FORCE, law.version_date)
+
+
+def _cited_articles(citations: list[engine.Citation]) -> list[Article | None]:
+    """The corpus article each citation names (None where it names none), in one query: of several
+    versions of the law the one in force, else the latest."""
+    wanted = {(c.law_name, c.article.label) for c in citations if c.verdict == "exists"}
+    cond = Q()
+    for law_name, label in wanted:
+        cond |= Q(law__name=law_name, label=label)
+    best: dict[tuple[str, str], Article] = {}
+    if wanted:
+        rows = Article.objects.filter(cond).select_related("law")
+        for article in sorted(rows, key=lambda a: (_version_rank(a.law), a.source_id)):
+            best[(article.law.name, article.label)] = article
+    return [best.get((c.law_name, c.article.label)) if c.verdict == "exists" else None for c in citations]
 
 
 def check_citations(text: str) -> list[dict[str, Any]]:
@@ -274,8 +291,8 @@ def check_citations(text: str) -> list[dict[str, Any]]:
     if len(text) > MAX_TEXT:
         raise InvalidInput(_("文本过长。"), fields={"text": _("不能超过%(n)d个字。") % {"n": MAX_TEXT}})
     out = []
-    for c in engine.check_citations(text, _get("lookup")):
-        article = _cited_article(c)
+    found = engine.check_citations(text, _get("lookup"))
+    for c, article in zip(found, _cited_articles(found), strict=True):
         out.append(
             {
                 "raw": c.raw,
@@ -295,27 +312,14 @@ def check_citations(text: str) -> list[dict[str, Any]]:
     return out
 
 
-def _cited_article(c: engine.Citation) -> Article | None:
-    """The corpus article a citation names: of several versions the one in force, else the latest."""
-    if c.verdict != "exists":
-        return None
-    versions = Article.objects.filter(law__name=c.law_name, label=c.article.label).select_related("law")
-    ranked = sorted(
-        versions,
-        key=lambda a: (a.law.status in engine.IN_FORCE, a.law.version_date, a.source_id),
-        reverse=True,
-    )
-    return ranked[0] if ranked else None
-
-
 def articles_for_citations(text: str) -> tuple[list[Article], list[str]]:
     """The corpus articles cited in ``text`` (《劳动法》第五十条、民法典第1085条 …), in order and without
     repeats, and the citations that name no article of the corpus. An article cited in several versions
     resolves to the in-force one, else to the latest."""
     found: list[Article] = []
     unknown: list[str] = []
-    for c in engine.check_citations(text, _get("lookup")):
-        article = _cited_article(c)
+    citations = engine.check_citations(text, _get("lookup"))
+    for c, article in zip(citations, _cited_articles(citations), strict=True):
         if article is None:
             unknown.append(c.raw)
         elif article not in found:
@@ -427,6 +431,19 @@ def institution_label(code: str) -> str:
     if code in OrgKind.values:
         return str(OrgKind(code).label)
     return _("其他部门")
+
+
+# a description shorter than this is a keyword, not a matter to triage (the intake form and the portal)
+TRIAGE_MIN_CHARS = 6
+
+
+def guide(q: str) -> dict[str, Any] | None:
+    """The triage of a citizen's question for the portal's search page (办事指引): what kind of matter
+    it is, where to go, whether legal aid may apply. None for keywords or a law's name."""
+    s = searcher()
+    if len(q.strip()) < TRIAGE_MIN_CHARS or len(q) > MAX_TEXT or s is None or s.law_only(q):
+        return None
+    return triage(q)
 
 
 def triage(text: str) -> dict[str, Any]:

@@ -50,18 +50,6 @@ def _one_box(request: HttpRequest) -> tuple[SearchForm, str, list[dict[str, Any]
     return form, q, results
 
 
-def _guide(q: str) -> dict[str, Any] | None:
-    """The triage of a citizen's question for the portal's search page (智能导办): what kind of matter
-    it is, where to go, and whether legal aid may apply. None for keywords or a law's name."""
-    searcher = services.searcher()
-    if len(q) < 6 or searcher is None or searcher.law_only(q):
-        return None
-    try:
-        return services.triage(q)
-    except InvalidInput:
-        return None
-
-
 @public_limit
 def search(request: HttpRequest) -> HttpResponse:
     form, q, results = _one_box(request)
@@ -72,7 +60,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "results": results,
             "searched": bool(q),
-            "guide": _guide(q) if q else None,
+            "guide": services.guide(q) if q else None,
             "named_laws": services.laws_named(q) if q else [],
             "faqs": cases.published_faqs(q)[:5] if q else [],
             "cases": cases.published_cases(q)[:5] if q else [],
@@ -144,7 +132,7 @@ def intake_triage(request: HttpRequest) -> HttpResponse:
     """htmx: the triage of the facts typed so far on the window intake form."""
     text = " ".join(filter(None, (request.POST.get("title", ""), request.POST.get("facts", "")))).strip()
     result = None
-    if len(text) >= 6:
+    if len(text) >= services.TRIAGE_MIN_CHARS:
         try:
             result = services.triage(text[: services.MAX_TEXT])
         except InvalidInput:

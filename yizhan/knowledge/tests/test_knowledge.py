@@ -219,3 +219,14 @@ def test_public_search_guides_a_citizens_question(client, corpus):
     # keywords and a law's name get no guide
     assert "办事指引" not in client.get("/laws/", {"q": "工资"}).content.decode()
     assert "办事指引" not in client.get("/laws/", {"q": "中华人民共和国劳动合同法"}).content.decode()
+
+
+def test_citation_check_resolves_all_articles_in_one_query(corpus, django_assert_num_queries):
+    text = (
+        "《劳动法》第五十条、《劳动法》第五十一条、《劳动合同法》第三十条、"
+        "《民法典》第1165条、《民法典》第9999条"
+    )
+    services.check_citations(text)  # warm the lookup tables
+    with django_assert_num_queries(1):
+        found = services.check_citations(text)
+    assert [c["source_id"] is not None for c in found] == [True, True, True, True, False]
