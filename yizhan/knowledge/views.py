@@ -36,55 +36,37 @@ class CitationForm(forms.Form):
     )
 
 
-def _one_box(request: HttpRequest) -> tuple[SearchForm, str, list[dict[str, Any]]]:
-    """The search box shared by the public and the staff page: the form, the question, the statutes."""
+def _one_box(request: HttpRequest, *, staff: bool) -> dict[str, Any]:
+    """The search box of the public and the staff page: statutes, FAQ, cases (the staff page also
+    shows the unpublished cases of the user's units) and the laws the question names."""
     form = SearchForm(request.GET or None)
-    results: list[dict[str, Any]] = []
     q = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    if q:
-        try:
-            results = services.search(q, k=10, law=form.cleaned_data["law"] or None)
-        except InvalidInput as error:
-            for name, message in error.fields.items():
-                form.add_error(name if name in form.fields else None, message)
-    return form, q, results
+    context: dict[str, Any] = {"form": form, "results": [], "searched": bool(q), "staff": staff}
+    if not q:
+        return context
+    try:
+        context["results"] = services.search(q, k=10, law=form.cleaned_data["law"] or None)
+    except InvalidInput as error:
+        _form_errors(form, error)
+    context["named_laws"] = services.laws_named(q)
+    context["faqs"] = cases.published_faqs(q)[:5]
+    if staff:
+        context["cases"] = cases.search_visible_cases(_staff(request), q)[:10]
+    else:
+        context["cases"] = cases.published_cases(q)[:5]
+        context["guide"] = services.guide(q)
+    return context
 
 
 @public_limit
 def search(request: HttpRequest) -> HttpResponse:
-    form, q, results = _one_box(request)
-    return render(
-        request,
-        "knowledge/search.html",
-        {
-            "form": form,
-            "results": results,
-            "searched": bool(q),
-            "guide": services.guide(q) if q else None,
-            "named_laws": services.laws_named(q) if q else [],
-            "faqs": cases.published_faqs(q)[:5] if q else [],
-            "cases": cases.published_cases(q)[:5] if q else [],
-        },
-    )
+    return render(request, "knowledge/search.html", _one_box(request, staff=False))
 
 
 @login_required
 def staff_search(request: HttpRequest) -> HttpResponse:
     """The same box in the staff UI; cases include the drafts and submissions of the user's subtree."""
-    form, q, results = _one_box(request)
-    return render(
-        request,
-        "knowledge/staff_search.html",
-        {
-            "form": form,
-            "results": results,
-            "searched": bool(q),
-            "named_laws": services.laws_named(q) if q else [],
-            "faqs": cases.published_faqs(q)[:5] if q else [],
-            "cases": cases.search_visible_cases(_staff(request), q)[:10] if q else [],
-            "staff": True,
-        },
-    )
+    return render(request, "knowledge/staff_search.html", _one_box(request, staff=True))
 
 
 def law_index(request: HttpRequest) -> HttpResponse:
