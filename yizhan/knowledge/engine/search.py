@@ -191,6 +191,7 @@ class StatuteSearcher:
         # Law names: full, short (without 中华人民共和国), for mention detection.
         names = sorted({r.law_name for r in self._records})
         self._law_names = set(names)
+        self._sorted_law_names = tuple(names)
         mention: dict[str, str] = {}
         for name in names:
             short = short_law_name(name)
@@ -285,10 +286,17 @@ class StatuteSearcher:
                 if len(bg) == 2 and bg not in seen:
                     seen.add(bg)
                     plan.bigrams.append(bg)
-        for short, full in self._mentions:
-            if short in text and not any(short in other for other in plan.laws_mentioned):
-                plan.laws_mentioned.add(full)
+        plan.laws_mentioned.update(self._short_mentions(text))
         return plan
+
+    def _short_mentions(self, text: str) -> list[str]:
+        """Full names of the laws whose short name (three characters or more) occurs in ``text``,
+        longest first; a name inside a longer one found (劳动法 in 劳动合同法) does not count."""
+        found: list[str] = []
+        for short, full in self._mentions:
+            if short in text and not any(short in other for other in found):
+                found.append(full)
+        return found
 
     def _doc_freq(self, field_name: str, term: str) -> int:
         df = self._df_cache.get((field_name, term))
@@ -728,11 +736,8 @@ class StatuteSearcher:
     def laws_mentioned(self, q: str) -> list[str]:
         """Full names of the laws a query names (民法典 → 中华人民共和国民法典), longest names first."""
         text = _normalise(q)
-        found: list[str] = []
-        for short, full in self._mentions:
-            if short in text and full not in found and not any(short in short_law_name(f) for f in found):
-                found.append(full)
-        for full in self._law_names:
+        found = self._short_mentions(text)
+        for full in self._sorted_law_names:  # in a fixed order: the result is shown
             if full in text and full not in found:
                 found.append(full)
         return found
