@@ -21,6 +21,7 @@ from yizhan.core.errors import Forbidden, IllegalTransition, InvalidInput, NotFo
 from yizhan.core.ratelimit import public_limit
 from yizhan.knowledge import cases, selectors, services
 from yizhan.knowledge.models import CaseStatus
+from yizhan.matters.forms import apply_errors
 
 
 class SearchForm(forms.Form):
@@ -47,7 +48,7 @@ def _one_box(request: HttpRequest, *, staff: bool) -> dict[str, Any]:
     try:
         context["results"] = services.search(q, k=10, law=form.cleaned_data["law"] or None)
     except InvalidInput as error:
-        _form_errors(form, error)
+        apply_errors(form, error)
     context["named_laws"] = services.laws_named(q)
     context["faqs"] = cases.published_faqs(q)[:5]
     if staff:
@@ -168,8 +169,10 @@ def case_new(request: HttpRequest) -> HttpResponse:
             case = cases.create_case(
                 _staff(request), title=form.cleaned_data["title"], body=form.cleaned_data["body"]
             )
-        except (InvalidInput, Forbidden) as error:
-            _form_errors(form, error)
+        except Forbidden as error:
+            raise PermissionDenied(error.message) from error
+        except InvalidInput as error:
+            apply_errors(form, error)
         else:
             messages.success(request, _("已保存案例草稿，个人信息已自动去除。"))
             return redirect("knowledge_staff:case", pk=case.pk)
@@ -224,7 +227,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404(error.message) from error
         except (InvalidInput, IllegalTransition, Forbidden) as error:
             messages.error(request, error.message)
-            _form_errors(form, error)
+            if isinstance(error, InvalidInput):
+                apply_errors(form, error)
         else:
             if not form.errors:
                 messages.success(request, _("已完成。"))
@@ -308,7 +312,7 @@ def faq_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         except Forbidden as error:
             raise PermissionDenied(error.message) from error
         except InvalidInput as error:
-            _form_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request, _("已发布常见问题。") if saved.published else _("已保存常见问题（未发布）。")
@@ -331,8 +335,3 @@ def _month(raw: str | None) -> datetime.date | None:
         return datetime.date(year, month, 1)
     except ValueError:
         return None
-
-
-def _form_errors(form: forms.Form, error: Any) -> None:
-    for name, message in (getattr(error, "fields", None) or {}).items():
-        form.add_error(name if name in form.fields else None, message)

@@ -213,3 +213,12 @@ def test_statutes_are_suggested_from_the_case_and_corrected_by_the_reviewer(dist
         case, manager, title=case.title, body=case.body, statutes="《劳动合同法》第三十条、劳动法第50条"
     )
     assert cases.statute_citations(case) == "《劳动合同法》第三十条、《劳动法》第五十条"
+
+
+def test_writing_a_case_without_the_permission_is_refused_not_ignored(client, district):
+    client.force_login(district.users["volunteer"])
+    response = client.post(
+        "/staff/knowledge/cases/new/", {"title": "邻里纠纷", "body": "双方因漏水发生纠纷，经调解和解。"}
+    )
+    assert response.status_code == 403
+    assert not TypicalCase.objects.exists()
