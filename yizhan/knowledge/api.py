@@ -146,7 +146,7 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
                     "max_article": 1260,
                     "in_force": True,
                     "message": "《民法典》第一千二百五十四条存在",
-                    "source_id": 1254,
+                    "source_id": 14293,
                 },
                 {
                     "raw": "《劳动法》第999条",
