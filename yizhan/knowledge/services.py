@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from yizhan.core.errors import InvalidInput
 from yizhan.knowledge import engine
 from yizhan.knowledge.engine.corpus import default_db_path, short_law_name
+from yizhan.knowledge.engine.dense import ensure_dense
 from yizhan.knowledge.models import Article, CorpusImport, Law
 
 logger = logging.getLogger(__name__)
@@ -186,12 +187,20 @@ def index_dir() -> Path:
     return Path(settings.STATUTE_INDEX_DIR)
 
 
-def _build() -> dict[str, Any]:
+#: at most this many article texts are embedded when a process opens the searcher (~30 s); more
+#: (a laws.db upgrade imported with ``--no-index``) wait for ``yizhan laws import``
+OPEN_EMBED_LIMIT = 2000
+
+
+def _build(embed_limit: int | None = OPEN_EMBED_LIMIT) -> dict[str, Any]:
     recs = list(records())
     if not recs:
         return {"searcher": None, "lookup": engine.RecordsLookup([]), "triager": engine.Triager()}
     index = engine.ensure_index(index_dir(), recs)
-    searcher = engine.StatuteSearcher(index)
+    dense = None
+    if settings.STATUTE_SEARCH_DENSE:
+        dense = ensure_dense(index.records, index.path / "dense-cache.npz", max_new=embed_limit)
+    searcher = engine.StatuteSearcher(index, dense=dense or False)
     return {"searcher": searcher, "lookup": engine.RecordsLookup(recs), "triager": engine.Triager(searcher)}
 
 
@@ -200,6 +209,14 @@ def _get(name: str) -> Any:
         if not _state:
             _state.update(_build())
         return _state[name]
+
+
+def prepare_search() -> None:
+    """Build the search index and embed every article text that has no vector yet (after an
+    import; may take minutes for a new corpus), so that no request waits for either."""
+    with _lock:
+        _state.clear()
+        _state.update(_build(embed_limit=None))
 
 
 def searcher() -> engine.StatuteSearcher | None:

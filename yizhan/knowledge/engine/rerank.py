@@ -22,7 +22,12 @@ from pathlib import Path
 import lightgbm
 import numpy as np
 
-__all__ = ["Reranker"]
+__all__ = ["Reranker", "shipped_name"]
+
+
+def shipped_name(dense: bool) -> str:
+    """File name of the shipped model under ``data/``."""
+    return "rerank_dense.json" if dense else "rerank.json"
 
 
 class Reranker:
@@ -78,10 +83,11 @@ class Reranker:
         Path(path).write_text(self.to_json() + "\n", encoding="utf-8")
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> Reranker | None:
-        """Load from ``path`` (default: the shipped ``data/rerank.json``; ``None`` if absent)."""
+    def load(cls, path: str | Path | None = None, *, dense: bool = False) -> Reranker | None:
+        """Load from ``path`` (default: the shipped ``data/rerank.json``, or ``data/rerank_dense.json``
+        — the model that also uses the dense features — with ``dense``; ``None`` if absent)."""
         if path is None:
-            res = resources.files(__package__).joinpath("data", "rerank.json")
+            res = resources.files(__package__).joinpath("data", shipped_name(dense))
             if not res.is_file():
                 return None
             return cls.from_json(res.read_text(encoding="utf-8"))

@@ -11,11 +11,15 @@ Pipeline for one question:
    the question on the bigram field. Filters (status, law, department) are exact-match clauses.
 4. **Question memory** (optional, learned) — questions answered before (STARD, MIT) vote for the
    articles they cite (kNN) and add their articles to the candidates (:mod:`.memory`).
-5. **Reranking** (learned) — candidates are rescored by boosted trees (:mod:`.rerank`) over generic
+5. **Sentence similarity** (optional, :mod:`.dense`) — the cosine of the question's and each
+   candidate article's E5 embeddings (the whole article and its best paragraph); article vectors are
+   precomputed, the question is embedded when asked.
+6. **Reranking** (learned) — candidates are rescored by boosted trees (:mod:`.rerank`) over generic
    features: normalised BM25, law- and chapter-level evidence aggregated over the candidates, term
    and bigram coverage and BM25 for every candidate, the article's place in its law, law mentioned,
-   document kind, memory votes. The model ships in ``data/rerank.json`` (trained by
-   ``training/train_search.py``; the bench reports cross-validated figures).
+   document kind, memory votes, and the sentence similarities when loaded. The models ship in
+   ``data/rerank_dense.json`` and ``data/rerank.json`` (words only), trained by
+   ``training/train_search.py``; the bench reports cross-validated figures.
 
 Without memory and reranker (``memory=False, reranker=False``) the searcher is pure, general
 statute retrieval: BM25 order over the weighted fields.
@@ -37,6 +41,7 @@ import tantivy
 import yaml
 
 from .corpus import IN_FORCE, PRC_PREFIX, ArticleRecord, short_law_name
+from .dense import DenseStore, ensure_dense
 from .index import (
     F_BIGRAM,
     F_CHAPTER,
@@ -169,17 +174,31 @@ class StatuteSearcher:
         thesaurus: Mapping[str, Sequence[str]] | None = None,
         memory: QuestionMemory | bool | None = True,
         reranker: Reranker | bool | None = True,
+        dense: DenseStore | bool | None = None,
     ) -> None:
         """``memory`` / ``reranker``: an object, ``True`` for the shipped one (``data/``), or
-        ``False``/``None`` for none. Without both, ranking is the plain BM25 order."""
+        ``False``/``None`` for none. Without both, ranking is the plain BM25 order.
+
+        ``dense``: the article embeddings (:mod:`.dense`) — ``True`` to load them (the shipped
+        vectors, plus a local cache beside the index for articles not among them), a store, or
+        ``None``/``False`` for words only. By default they are used when the shipped reranker is,
+        and the model can be loaded. With them the reranker is the one trained with the two dense
+        features (``data/rerank_dense.json``)."""
         self._idx = index if isinstance(index, OpenIndex) else open_index(index)
         self.config = config or SearchConfig()
         self._an = analyzer or get_analyzer()
         self._thesaurus = dict(thesaurus) if thesaurus is not None else load_thesaurus()
+        if dense is None:
+            dense = reranker is True
+        if dense is True:
+            dense = ensure_dense(self._idx.records, self._idx.path / "dense-cache.npz")
+            if dense is not None and reranker is True and Reranker.load(dense=True) is None:
+                dense = None  # no model trained with the dense features: words only
+        self.dense: DenseStore | None = dense or None
         if reranker is True:
-            reranker = Reranker.load()
+            reranker = Reranker.load(dense=self.dense is not None)
         self.reranker: Reranker | None = reranker or None
-        if self.reranker is not None and self.reranker.features != self.FEATURES:
+        if self.reranker is not None and self.reranker.features != self.feature_names:
             raise ValueError(
                 "the reranker was trained on other features; retrain it (training/train_search.py)"
             )
@@ -474,6 +493,24 @@ class StatuteSearcher:
         "query_words",
     )
 
+    #: features added when the article embeddings are loaded: cosine of question and article, the
+    #: best cosine with the article or one of its paragraphs (款), each also as the difference to the
+    #: best candidate's
+    DENSE_FEATURES: tuple[str, ...] = (
+        "dense_cos",
+        "dense_relative",
+        "dense_paragraph",
+        "dense_paragraph_relative",
+    )
+
+    @property
+    def feature_names(self) -> tuple[str, ...]:
+        """The columns of :meth:`features`: :attr:`FEATURES`, plus the dense ones when loaded."""
+        return self.FEATURES + self.DENSE_FEATURES if self.dense is not None else self.FEATURES
+
+    def _query_vector(self, plan: QueryPlan) -> np.ndarray | None:
+        return self.dense.query(plan.text) if self.dense is not None else None
+
     def _memory_scores(self, plan: QueryPlan) -> MemoryScores | None:
         if self.memory is None:
             return None
@@ -506,9 +543,11 @@ class StatuteSearcher:
         cands: list[tuple[int, float]],
         mem: MemoryScores | None = None,
         filters: _Filters | None = None,
+        query_vector: np.ndarray | None = None,
     ) -> tuple[list[int], np.ndarray]:
         """Candidate doc ids (main retrieval ∪ memory evidence) and their feature matrix (one row per
-        candidate, columns in :attr:`FEATURES` order)."""
+        candidate, columns in :attr:`feature_names` order; ``query_vector`` is the question's
+        embedding, required when the dense features are)."""
         flt = filters or _Filters()
         docs: dict[int, float] = {}
         for doc_id, s in cands:
@@ -520,7 +559,7 @@ class StatuteSearcher:
                     if self._admissible(doc_id, flt):
                         docs.setdefault(doc_id, 0.0)
         if not docs:
-            return [], np.zeros((0, len(self.FEATURES)))
+            return [], np.zeros((0, len(self.feature_names)))
         ids = list(docs)
         keys, laws, chapters, nums = self._doc_key, self._doc_law, self._doc_chapter, self._doc_num
         top = cands[0][1] if cands and cands[0][1] > 0 else 1.0
@@ -633,7 +672,15 @@ class StatuteSearcher:
             "mem_nearest": ones * (math.log1p(mem.nearest) / 4.0 if mem is not None else 0.0),
             "query_words": ones * (math.log1p(len(main)) / 3.0),
         }
-        return ids, np.column_stack([cols[name] for name in self.FEATURES])
+        if self.dense is not None:
+            if query_vector is None:
+                raise ValueError("the dense features need the question's embedding")
+            whole, para = (v.astype(np.float64) for v in self.dense.similarity(query_vector, ids))
+            cols["dense_cos"] = whole
+            cols["dense_relative"] = whole - whole.max()
+            cols["dense_paragraph"] = para
+            cols["dense_paragraph_relative"] = para - para.max()
+        return ids, np.column_stack([cols[name] for name in self.feature_names])
 
     def _static_features(self) -> np.ndarray:
         """Per-article features that do not depend on the question (:data:`_STATIC_FEATURES`)."""
@@ -658,7 +705,7 @@ class StatuteSearcher:
         if self.reranker is None:
             return cands
         mem = self._memory_scores(plan)
-        ids, rows = self.features(plan, cands, mem, filters)
+        ids, rows = self.features(plan, cands, mem, filters, self._query_vector(plan))
         if not ids:
             return []
         scores = self.reranker.score(rows)
@@ -681,7 +728,9 @@ class StatuteSearcher:
         """Candidates (doc ids) of a question and their reranker features (used for training)."""
         plan, cands = self.candidates(q, law=law, department=department, status=status)
         mem = self._memory_scores(plan)
-        return self.features(plan, cands, mem, self._filter_spec(law, department, status))
+        return self.features(
+            plan, cands, mem, self._filter_spec(law, department, status), self._query_vector(plan)
+        )
 
     # ------------------------------------------------------------------ public API
     def candidates(

@@ -230,3 +230,16 @@ def test_citation_check_resolves_all_articles_in_one_query(corpus, django_assert
     with django_assert_num_queries(1):
         found = services.check_citations(text)
     assert [c["source_id"] is not None for c in found] == [True, True, True, True, False]
+
+
+def test_sentence_similarity_follows_the_setting(corpus, settings):
+    settings.STATUTE_SEARCH_DENSE = True
+    services.reset()
+    assert services.searcher().dense is not None  # the imported texts all have shipped vectors
+    settings.STATUTE_SEARCH_DENSE = False
+    services.reset()
+    words_only = services.searcher()
+    assert words_only.dense is None
+    assert words_only.reranker is not None and "dense_cos" not in words_only.reranker.features
+    hits = services.search("老板拖欠工资怎么办", k=5)
+    assert ("中华人民共和国劳动合同法", 30) in [(h["law_name"], h["article_no"]) for h in hits]

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import statistics
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -27,16 +25,15 @@ def test_small_index_builds_and_searches(small_index: OpenIndex) -> None:
     assert small_index.info.records < 1500
 
 
-def test_full_index_builds_within_a_minute(full_index: OpenIndex) -> None:
-    assert full_index.info.records == 26196
-    assert full_index.info.build_seconds < 60
+def test_full_index_holds_every_article(full_index: OpenIndex) -> None:
+    assert full_index.info.records == 26196  # build time is measured by bench/statutes.py
 
 
 def test_ensure_index_reuses_a_fresh_index(full_index: OpenIndex, all_records) -> None:
-    started = time.perf_counter()
+    manifest = (full_index.path / "manifest.json").stat().st_mtime_ns
     again = ensure_index(full_index.path, all_records)
     assert again.info.fingerprint == full_index.info.fingerprint
-    assert time.perf_counter() - started < 10  # opened, not rebuilt
+    assert (full_index.path / "manifest.json").stat().st_mtime_ns == manifest  # opened, not rebuilt
 
 
 # Colloquial questions and the articles a lawyer would cite (checked against the corpus text).
@@ -118,15 +115,6 @@ def test_thread_safe(searcher: StatuteSearcher) -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         parallel = list(pool.map(lambda q: keys(searcher.search(q, k=5)), questions))
     assert parallel == sequential
-
-
-def test_warm_latency(searcher: StatuteSearcher) -> None:
-    times = []
-    for q, _ in RELEVANCE * 3:
-        t = time.perf_counter()
-        searcher.search(q, k=10)
-        times.append((time.perf_counter() - t) * 1000)
-    assert statistics.median(times) < 20  # generous for shared CI machines; the bench measures ~2 ms
 
 
 @pytest.mark.parametrize("query", ["民法典", "《劳动合同法》", "中华人民共和国刑法", "刑法", " 宪法 "])

@@ -146,6 +146,10 @@ MONOTONE = frozenset(
         "mem_chapter_share",
         "mem_near",
         "mem_word_law",
+        "dense_cos",
+        "dense_relative",
+        "dense_paragraph",
+        "dense_paragraph_relative",
     }
 )
 
@@ -251,7 +255,7 @@ def cross_validate(
     for f in range(k):
         test_qs = [q for q in questions if fold_of(q.id, k) == f]
         train = oof_samples(searcher, questions, k, exclude_fold=f, use_memory=use_memory)
-        model = fit_reranker(train, searcher.FEATURES, kind=kind)
+        model = fit_reranker(train, searcher.feature_names, kind=kind)
         mem = memory_of([q for q in questions if fold_of(q.id, k) != f]) if use_memory else None
         for s in samples_for(searcher, test_qs, mem):
             ranked: list[tuple[str, str]] = []

@@ -11,6 +11,8 @@ Writes:
 * ``data/rerank.json`` — the reranker, fitted on *out-of-fold* features of all questions (each
   question's features computed with a memory that does not contain its fold, exactly as at
   evaluation time), so the model learns how much to trust the memory for an unseen question.
+* ``data/rerank_dense.json`` — the same with the two dense features (question–article cosine of
+  the E5 embeddings, :mod:`..dense`), used whenever the embeddings can be loaded.
 
 ``--cv`` also prints the nested 5-fold cross-validated figures (the same that ``bench/statutes.py``
 reports). Deterministic: same data, same output.
@@ -24,9 +26,11 @@ import time
 from pathlib import Path
 
 from ..corpus import iter_laws_db
+from ..dense import ensure_dense
 from ..evaluate import article_keys, load_questions
 from ..index import ensure_index
 from ..memory import MemoryItem, QuestionMemory
+from ..rerank import shipped_name
 from ..search import StatuteSearcher
 from .cv import cross_validate, fit_reranker, oof_samples
 
@@ -61,14 +65,21 @@ def main(argv: list[str] | None = None) -> None:
     if license_src.exists():
         shutil.copyfile(license_src, DATA / "STARD-LICENSE.txt")
 
-    samples = oof_samples(searcher, questions, K)
-    model = fit_reranker(samples, searcher.FEATURES, kind=args.kind)
-    model.save(DATA / "rerank.json")
-    print(f"wrote {DATA / 'question_memory.jsonl'} and {DATA / 'rerank.json'}")
-    if args.cv:
-        result = cross_validate(searcher, questions, k=K, kind=args.kind)
-        for name, value in result.metrics.as_dict().items():
-            print(f"cv {name} {value}")
+    # two rerankers: with the dense features (used when the article embeddings load) and without
+    dense = ensure_dense(idx.records, args.index / "dense-cache.npz")
+    for store in (None, dense) if dense is not None else (None,):
+        searcher.dense = store
+        samples = oof_samples(searcher, questions, K)
+        model = fit_reranker(samples, searcher.feature_names, kind=args.kind)
+        target = DATA / shipped_name(store is not None)
+        model.save(target)
+        print(f"wrote {target}")
+        if args.cv:
+            result = cross_validate(searcher, questions, k=K, kind=args.kind)
+            label = "dense" if store is not None else "words"
+            for name, value in result.metrics.as_dict().items():
+                print(f"cv {label} {name} {value}")
+    print(f"wrote {DATA / 'question_memory.jsonl'}")
     print(f"seconds {time.perf_counter() - started:.1f}")
 
 

