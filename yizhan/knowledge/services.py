@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from yizhan.core.errors import InvalidInput
 from yizhan.knowledge import engine
 from yizhan.knowledge.engine.corpus import default_db_path, short_law_name
-from yizhan.knowledge.engine.dense import ensure_dense
+from yizhan.knowledge.engine.dense import open_dense
 from yizhan.knowledge.models import Article, CorpusImport, Law
 
 logger = logging.getLogger(__name__)
@@ -199,7 +199,7 @@ def _build(embed_limit: int | None = OPEN_EMBED_LIMIT) -> dict[str, Any]:
     index = engine.ensure_index(index_dir(), recs)
     dense = None
     if settings.STATUTE_SEARCH_DENSE:
-        dense = ensure_dense(index.records, index.path / "dense-cache.npz", max_new=embed_limit)
+        dense = open_dense(index, max_new=embed_limit)
     searcher = engine.StatuteSearcher(index, dense=dense or False)
     return {"searcher": searcher, "lookup": engine.RecordsLookup(recs), "triager": engine.Triager(searcher)}
 

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from .corpus import ArticleRecord
+from .index import OpenIndex
 
 __all__ = [
     "DIM",
@@ -41,7 +42,9 @@ __all__ = [
     "corpus_texts",
     "ensure_dense",
     "get_encoder",
+    "open_dense",
     "passage_text",
+    "shipped_cache",
 ]
 
 log = logging.getLogger(__name__)
@@ -53,6 +56,7 @@ CLAUSE_CHARS = 300
 MIN_CLAUSE_CHARS = 8
 _BATCH = 64
 _SHIPPED = "dense_articles.npz"
+LOCAL_CACHE = "dense-cache.npz"  # in the index directory: vectors of texts the package does not ship
 
 
 def passage_text(record: ArticleRecord) -> str:
@@ -68,14 +72,16 @@ def clause_texts(record: ArticleRecord) -> list[str]:
     return parts if len(parts) >= 2 else []
 
 
+def _record_texts(records: Iterable[ArticleRecord]) -> tuple[list[tuple[str, list[str]]], list[str]]:
+    """Each record's (article text, paragraph texts) as embedded, and every distinct text once."""
+    parts = [(passage_text(r), clause_texts(r)) for r in records]
+    texts = list(dict.fromkeys(t for passage, clauses in parts for t in (passage, *clauses)))
+    return parts, texts
+
+
 def corpus_texts(records: Iterable[ArticleRecord]) -> list[str]:
     """Every text embedded for ``records`` (articles and their paragraphs), each once."""
-    out: dict[str, None] = {}
-    for r in records:
-        out[passage_text(r)] = None
-        for c in clause_texts(r):
-            out[c] = None
-    return list(out)
+    return _record_texts(records)[1]
 
 
 def text_key(text: str) -> int:
@@ -165,12 +171,10 @@ class VectorCache:
 
     def get(self, keys: Sequence[int], out: np.ndarray) -> np.ndarray:
         """Fill ``out`` rows of the keys found; return the mask of found keys."""
-        found = np.zeros(len(keys), dtype=bool)
-        for row, key in enumerate(keys):
-            i = self._pos.get(key)
-            if i is not None:
-                out[row] = self.codes[i].astype(np.float32) * self.scales[i]
-                found[row] = True
+        pos = np.fromiter((self._pos.get(k, -1) for k in keys), dtype=np.int64, count=len(keys))
+        found = pos >= 0
+        hit = pos[found]
+        out[found] = self.codes[hit].astype(np.float32) * self.scales[hit, None]
         return found
 
     def add(self, keys: Sequence[int], vectors: np.ndarray) -> None:
@@ -231,6 +235,24 @@ class DenseStore:
         return whole, best
 
 
+_shipped_lock = threading.Lock()
+_shipped: list[VectorCache] = []
+
+
+def shipped_cache() -> VectorCache:
+    """The vectors shipped with the package, read once per process (25 MB; ~1 s)."""
+    with _shipped_lock:
+        if not _shipped:
+            _shipped.append(VectorCache.load())
+        return _shipped[0]
+
+
+def open_dense(index: OpenIndex, *, max_new: int | None = None) -> DenseStore | None:
+    """The vectors of an index's records; texts without a shipped vector are embedded into (and
+    later read from) ``dense-cache.npz`` in the index directory. See :func:`ensure_dense`."""
+    return ensure_dense(index.records, index.path / LOCAL_CACHE, max_new=max_new)
+
+
 def _normalised(v: np.ndarray) -> np.ndarray:
     return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
 
@@ -250,11 +272,10 @@ def ensure_dense(
     enc = encoder or get_encoder()
     if enc is None:
         return None
-    recs = list(records)
-    texts = corpus_texts(recs)
+    parts, texts = _record_texts(records)
     keys = [text_key(t) for t in texts]
     vectors = np.zeros((len(texts), DIM), dtype=np.float32)
-    found = (shipped if shipped is not None else VectorCache.load()).get(keys, vectors)
+    found = (shipped if shipped is not None else shipped_cache()).get(keys, vectors)
     missing = np.flatnonzero(~found)
     if missing.size:
         local = VectorCache.load(cache_path) if cache_path is not None else VectorCache()
@@ -278,11 +299,11 @@ def ensure_dense(
                 local.save(cache_path)
     vectors = _normalised(vectors)
     row_of = {t: i for i, t in enumerate(texts)}
-    article_rows = [row_of[passage_text(r)] for r in recs]
+    article_rows = [row_of[passage] for passage, _ in parts]
     clause_rows: list[int] = []
     starts = [0]
-    for r in recs:
-        clause_rows.extend(row_of[c] for c in clause_texts(r))
+    for _, clauses in parts:
+        clause_rows.extend(row_of[c] for c in clauses)
         starts.append(len(clause_rows))
     return DenseStore(
         vectors[article_rows],

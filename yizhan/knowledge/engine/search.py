@@ -41,7 +41,7 @@ import tantivy
 import yaml
 
 from .corpus import IN_FORCE, PRC_PREFIX, ArticleRecord, short_law_name
-from .dense import DenseStore, ensure_dense
+from .dense import DenseStore, open_dense
 from .index import (
     F_BIGRAM,
     F_CHAPTER,
@@ -182,8 +182,8 @@ class StatuteSearcher:
         ``dense``: the article embeddings (:mod:`.dense`) — ``True`` to load them (the shipped
         vectors, plus a local cache beside the index for articles not among them), a store, or
         ``None``/``False`` for words only. By default they are used when the shipped reranker is,
-        and the model can be loaded. With them the reranker is the one trained with the two dense
-        features (``data/rerank_dense.json``)."""
+        and the model can be loaded. With them the shipped reranker is the one trained with the
+        dense features (``data/rerank_dense.json``); without that file, words only."""
         self._idx = index if isinstance(index, OpenIndex) else open_index(index)
         self.config = config or SearchConfig()
         self._an = analyzer or get_analyzer()
@@ -191,12 +191,13 @@ class StatuteSearcher:
         if dense is None:
             dense = reranker is True
         if dense is True:
-            dense = ensure_dense(self._idx.records, self._idx.path / "dense-cache.npz")
-            if dense is not None and reranker is True and Reranker.load(dense=True) is None:
-                dense = None  # no model trained with the dense features: words only
+            dense = open_dense(self._idx)
         self.dense: DenseStore | None = dense or None
         if reranker is True:
             reranker = Reranker.load(dense=self.dense is not None)
+            if reranker is None and self.dense is not None:
+                self.dense = None  # no model trained with the dense features: words only
+                reranker = Reranker.load()
         self.reranker: Reranker | None = reranker or None
         if self.reranker is not None and self.reranker.features != self.feature_names:
             raise ValueError(
@@ -458,50 +459,56 @@ class StatuteSearcher:
         return [(int(d), float(s)) for (s, _), d in zip(hits, docs, strict=True) if d is not None]
 
     # ------------------------------------------------------------------ reranking
-    FEATURES: tuple[str, ...] = (
-        "bm25",
-        "in_main",
-        "log_rank",
-        "law_share",
-        "chapter_share",
-        "coverage",
-        "exp_coverage",
-        "law_mentioned",
-        "is_amendment",
-        "short_text",
-        "mem_vote",
-        "mem_best",
-        "mem_expansion",
-        "mem_law_share",
-        "mem_chapter_share",
-        "mem_near",
-        "idf_coverage",
-        "bigram_coverage",
-        "log_length",
-        "mem_word_law",
+    #: every feature of :meth:`features`, and whether it is evidence: more of it may never lower an
+    #: article's score (a monotone constraint of the reranker; more text or memory evidence always counts
+    #: for an article)
+    _FEATURE_SPEC: tuple[tuple[str, bool], ...] = (
+        ("bm25", True),
+        ("in_main", False),
+        ("log_rank", False),
+        ("law_share", True),
+        ("chapter_share", True),
+        ("coverage", True),
+        ("exp_coverage", True),
+        ("law_mentioned", True),
+        ("is_amendment", False),
+        ("short_text", False),
+        ("mem_vote", True),
+        ("mem_best", True),
+        ("mem_expansion", True),
+        ("mem_law_share", True),
+        ("mem_chapter_share", True),
+        ("mem_near", True),
+        ("idf_coverage", True),
+        ("bigram_coverage", True),
+        ("log_length", False),
+        ("mem_word_law", True),
         # 2026-12-01: text evidence for every candidate (also those only the memory proposed), the
         # article's place in its law and chapter, how close the memory comes (see docs)
-        "text_bm25",
-        "text_bm25_log",
-        "bigram_bm25",
-        "law_relative",
-        "char_coverage",
-        "article_position",
-        "chapter_first",
-        "general_chapter",
-        "mem_nearest",
-        "query_words",
+        ("text_bm25", True),
+        ("text_bm25_log", True),
+        ("bigram_bm25", True),
+        ("law_relative", True),
+        ("char_coverage", True),
+        ("article_position", False),
+        ("chapter_first", False),
+        ("general_chapter", False),
+        ("mem_nearest", False),
+        ("query_words", False),
     )
 
     #: features added when the article embeddings are loaded: cosine of question and article, the
     #: best cosine with the article or one of its paragraphs (款), each also as the difference to the
     #: best candidate's
-    DENSE_FEATURES: tuple[str, ...] = (
-        "dense_cos",
-        "dense_relative",
-        "dense_paragraph",
-        "dense_paragraph_relative",
+    _DENSE_SPEC: tuple[tuple[str, bool], ...] = (
+        ("dense_cos", True),
+        ("dense_relative", True),
+        ("dense_paragraph", True),
+        ("dense_paragraph_relative", True),
     )
+    FEATURES: tuple[str, ...] = tuple(name for name, _ in _FEATURE_SPEC)
+    DENSE_FEATURES: tuple[str, ...] = tuple(name for name, _ in _DENSE_SPEC)
+    MONOTONE: frozenset[str] = frozenset(name for name, up in _FEATURE_SPEC + _DENSE_SPEC if up)
 
     @property
     def feature_names(self) -> tuple[str, ...]:

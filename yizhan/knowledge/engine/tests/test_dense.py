@@ -178,3 +178,14 @@ def test_too_many_missing_texts_mean_words_only_rather_than_a_long_wait(tmp_path
     store = ensure_dense(recs, tmp_path / "c.npz", enc, shipped=VectorCache(), max_new=3)  # type: ignore[arg-type]
     assert store is None and enc.embedded == []
     assert ensure_dense(recs, tmp_path / "c.npz", enc, shipped=VectorCache(), max_new=5) is not None  # type: ignore[arg-type]
+
+
+def test_a_store_without_a_model_trained_on_it_means_words_only(
+    full_index: OpenIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = DenseStore(_unit(np.random.default_rng(2), len(full_index.records)), CountingEncoder())  # type: ignore[arg-type]
+    real_load = Reranker.load
+    monkeypatch.setattr(Reranker, "load", lambda path=None, *, dense=False: None if dense else real_load())
+    s = StatuteSearcher(full_index, dense=store)
+    assert s.dense is None
+    assert s.reranker is not None and s.reranker.features == StatuteSearcher.FEATURES

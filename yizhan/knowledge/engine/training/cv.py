@@ -120,38 +120,9 @@ LGBM_PARAMS = {
     "verbose": -1,
 }
 LGBM_ROUNDS = 150
-# Evidence features whose increase may never lower an article's score (monotone constraints): more
-# of the question found in the article, or more votes from similar answered questions, always counts
-# for it. A sanity constraint on the trees; cross-validated it costs nothing.
-MONOTONE = frozenset(
-    {
-        "bm25",
-        "coverage",
-        "exp_coverage",
-        "lcs",
-        "idf_coverage",
-        "bigram_coverage",
-        "text_bm25",
-        "text_bm25_log",
-        "bigram_bm25",
-        "law_relative",
-        "char_coverage",
-        "law_share",
-        "chapter_share",
-        "law_mentioned",
-        "mem_vote",
-        "mem_best",
-        "mem_expansion",
-        "mem_law_share",
-        "mem_chapter_share",
-        "mem_near",
-        "mem_word_law",
-        "dense_cos",
-        "dense_relative",
-        "dense_paragraph",
-        "dense_paragraph_relative",
-    }
-)
+# Evidence features whose increase may never lower an article's score (monotone constraints; declared
+# with the features in search.py). A sanity constraint on the trees; cross-validated it costs nothing.
+MONOTONE = StatuteSearcher.MONOTONE
 
 
 def fit_lgbm(samples: Sequence[Sample], features: Sequence[str], *, rounds: int = LGBM_ROUNDS) -> Reranker:

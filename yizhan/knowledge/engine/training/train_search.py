@@ -11,8 +11,9 @@ Writes:
 * ``data/rerank.json`` — the reranker, fitted on *out-of-fold* features of all questions (each
   question's features computed with a memory that does not contain its fold, exactly as at
   evaluation time), so the model learns how much to trust the memory for an unseen question.
-* ``data/rerank_dense.json`` — the same with the two dense features (question–article cosine of
-  the E5 embeddings, :mod:`..dense`), used whenever the embeddings can be loaded.
+* ``data/rerank_dense.json`` — the same with the dense features (question–article and
+  question–paragraph cosines of the E5 embeddings, :mod:`..dense`), used whenever the embeddings
+  can be loaded.
 
 ``--cv`` also prints the nested 5-fold cross-validated figures (the same that ``bench/statutes.py``
 reports). Deterministic: same data, same output.
@@ -26,7 +27,7 @@ import time
 from pathlib import Path
 
 from ..corpus import iter_laws_db
-from ..dense import ensure_dense
+from ..dense import open_dense
 from ..evaluate import article_keys, load_questions
 from ..index import ensure_index
 from ..memory import MemoryItem, QuestionMemory
@@ -66,7 +67,7 @@ def main(argv: list[str] | None = None) -> None:
         shutil.copyfile(license_src, DATA / "STARD-LICENSE.txt")
 
     # two rerankers: with the dense features (used when the article embeddings load) and without
-    dense = ensure_dense(idx.records, args.index / "dense-cache.npz")
+    dense = open_dense(idx)
     for store in (None, dense) if dense is not None else (None,):
         searcher.dense = store
         samples = oof_samples(searcher, questions, K)
