@@ -369,7 +369,12 @@ class E5Onnx:
         opts.inter_op_num_threads = 1
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self._session = ort.InferenceSession(
-            model.SerializeToString(), opts, providers=["CPUExecutionProvider"]
+            model.SerializeToString(),
+            opts,
+            providers=["CPUExecutionProvider"],
+            # the fused residual + layer norm kernel takes 36 µs per call on a question's 21 × 384
+            # values, the plain Add and LayerNormalization kernels 10 µs: 0.6 ms of the 3.9 ms
+            disabled_optimizers=["SkipLayerNormFusion"],
         )
         self.dim = self.weights.hidden
 

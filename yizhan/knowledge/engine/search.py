@@ -743,6 +743,12 @@ class StatuteSearcher:
         return self.features(plan, cands, mem, self._filter_spec(law, department, status))
 
     # ------------------------------------------------------------------ public API
+    def _embed(self, q: str) -> Future[np.ndarray] | None:
+        """Start embedding the question on the other core, when the reranker will need it."""
+        if self.dense is None or self.reranker is None:
+            return None
+        return self.dense.query_async(_normalise(q))
+
     def candidates(
         self,
         q: str,
@@ -751,13 +757,12 @@ class StatuteSearcher:
         department: str | None = None,
         status: Sequence[str] | None = IN_FORCE,
         limit: int | None = None,
+        vector: Future[np.ndarray] | None = None,
     ) -> tuple[QueryPlan, list[tuple[int, float]]]:
-        """First-stage retrieval: the query plan and (doc id, BM25 score) candidates."""
-        vector = None
-        if self.dense is not None and self.reranker is not None:  # embedded on the other core meanwhile
-            vector = self.dense.query_async(_normalise(q))
+        """First-stage retrieval: the query plan and (doc id, BM25 score) candidates. ``vector``: the
+        question's embedding if :meth:`_embed` already started it."""
         plan = self.plan(q)
-        plan.vector = vector
+        plan.vector = vector or self._embed(q)
         cands = self._retrieve(plan, self._filters(law, department, status), limit or self.config.candidates)
         return plan, cands
 
@@ -777,12 +782,13 @@ class StatuteSearcher:
         """
         if not q or not q.strip():
             return []
+        vector = self._embed(q)  # first: the longest part of a search (wasted on a law-only query)
         named = self.law_only(q)
         if named:  # 民法典, 《劳动合同法》: the law's first articles (its purpose, scope, principles)
             flt = self._filter_spec(law, department, status)
             docs = [d for name in named for d in self._law_docs.get(name, ()) if self._admissible(d, flt)]
             return [self._hit(d, 1.0) for d in docs[:k]]
-        plan, cands = self.candidates(q, law=law, department=department, status=status)
+        plan, cands = self.candidates(q, law=law, department=department, status=status, vector=vector)
         direct = self._direct(q, status)  # before the reranker, which may wait for the embedding
         ranked = self._rank(plan, cands, self._filter_spec(law, department, status))
         seen = set(direct)
