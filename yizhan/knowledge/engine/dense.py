@@ -105,6 +105,17 @@ class Encoder:
         self._passages: E5Onnx | None = None
         self._lock = threading.Lock()
         self._worker = ThreadPoolExecutor(max_workers=2, thread_name_prefix="e5")
+        self._pid = os.getpid()
+
+    def _pool(self) -> ThreadPoolExecutor:
+        """The worker threads — new ones in a forked child (say, under ``gunicorn --preload``),
+        where the parent's threads do not exist and a submitted question would wait forever."""
+        if self._pid != os.getpid():
+            with self._lock:
+                if self._pid != os.getpid():
+                    self._worker = ThreadPoolExecutor(max_workers=2, thread_name_prefix="e5")
+                    self._pid = os.getpid()
+        return self._worker
 
     def query_async(self, text: str) -> Future[np.ndarray]:
         """The question's embedding, computed on a worker thread.
@@ -119,7 +130,7 @@ class Encoder:
             started.set()
             return self._queries.run(inputs)[0]
 
-        future = self._worker.submit(run)
+        future = self._pool().submit(run)
         started.wait(0.005)  # not longer: with both workers busy, the question waits its turn anyway
         return future
 

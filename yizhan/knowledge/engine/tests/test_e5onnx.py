@@ -112,6 +112,17 @@ def test_the_encoder_hands_questions_to_a_worker(monkeypatch: pytest.MonkeyPatch
     assert enc.passages([ARTICLES[0]]).shape == (1, dense.DIM)
 
 
+def test_a_forked_process_gets_its_own_worker_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    enc = dense.get_encoder()
+    assert enc is not None
+    before = enc._pool()
+    real_pid = dense.os.getpid()
+    monkeypatch.setattr(dense.os, "getpid", lambda: real_pid + 1)  # as seen in a child after fork
+    after = enc._pool()
+    assert after is not before
+    np.testing.assert_allclose(enc.query_async("试用期").result(), enc.query("试用期"), atol=1e-6)
+
+
 def test_a_missing_or_foreign_model_file_is_an_os_error(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         E5Weights(tmp_path / "absent.bin")
