@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["E5Onnx", "E5Weights", "model_path"]
+__all__ = ["SMOOTHING", "E5Onnx", "E5Weights", "model_path", "shipped_activation_max"]
 
 _MAGIC = b"E5S1"
 _QK = 32  # weights per 4-bit block
@@ -171,6 +171,10 @@ class E5Weights:
             ids.append(piece)
         return ids[::-1]
 
+    def token_ids(self, text: str, prefix: str) -> list[int]:
+        """<s> prefix+text </s>, cut to the model's 512 positions."""
+        return [self.bos, *self.tokenize(prefix + text)[: self.max_positions - 2], self.eos]
+
     def embed_tokens(self, ids: Sequence[int]) -> np.ndarray:
         """The encoder's input for one sequence: word + position + type embeddings, normalised."""
         x = _dequantise(self.word_blocks[np.asarray(ids, dtype=np.int64)])
@@ -206,7 +210,7 @@ class E5Weights:
         )
         amax = {n: np.zeros(self.ffn if n.endswith(".fo") else self.hidden, np.float32) for n in names}
         for text in texts:
-            ids = [self.bos, *self.tokenize(prefix + text)[: self.max_positions - 2], self.eos]
+            ids = self.token_ids(text, prefix)
             feed = {"x": self.embed_tokens(ids)[None], "mask": np.ones((1, len(ids)), np.int32)}
             for name, value in zip(names, session.run(None, feed)[1:], strict=True):
                 np.maximum(amax[name], np.abs(value).reshape(-1, value.shape[-1]).max(0), out=amax[name])
@@ -378,11 +382,6 @@ class E5Onnx:
         )
         self.dim = self.weights.hidden
 
-    def _ids(self, text: str, prefix: str) -> list[int]:
-        w = self.weights
-        content = w.tokenize(prefix + text)[: w.max_positions - 2]
-        return [w.bos, *content, w.eos]
-
     def inputs(self, seqs: Sequence[Sequence[int]]) -> dict[str, np.ndarray]:
         """The graph's inputs for token sequences (padded to the longest)."""
         longest = max(len(s) for s in seqs)
@@ -401,7 +400,7 @@ class E5Onnx:
         return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
     def query_inputs(self, text: str) -> dict[str, np.ndarray]:
-        return self.inputs([self._ids(text, "query: ")])
+        return self.inputs([self.weights.token_ids(text, "query: ")])
 
     def query(self, text: str) -> np.ndarray:
         """Unit embedding of a question, shape (384,)."""
@@ -409,7 +408,7 @@ class E5Onnx:
 
     def passage(self, texts: Sequence[str], batch: int = 16) -> np.ndarray:
         """Unit embeddings of article texts, one row each (similar lengths batched together)."""
-        seqs = [self._ids(t, "passage: ") for t in texts]
+        seqs = [self.weights.token_ids(t, "passage: ") for t in texts]
         out = np.zeros((len(seqs), self.dim), dtype=np.float32)
         order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
         for start in range(0, len(order), batch):
