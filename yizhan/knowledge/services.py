@@ -211,6 +211,16 @@ def _get(name: str) -> Any:
         return _state[name]
 
 
+def warm_search() -> None:
+    """Build the searcher now (index, article vectors, question encoder: a few seconds) instead of
+    in the first search request. Run in the background when a web worker starts (``yizhan serve``);
+    a failure is logged and the first search tries again."""
+    try:
+        _get("searcher")
+    except Exception:
+        logger.exception("statute search could not be prepared; the first search will try again")
+
+
 def prepare_search() -> None:
     """Build the search index and embed every article text that has no vector yet (after an
     import; may take minutes for a new corpus), so that no request waits for either."""

@@ -243,3 +243,39 @@ def test_sentence_similarity_follows_the_setting(corpus, settings):
     assert words_only.reranker is not None and "dense_cos" not in words_only.reranker.features
     hits = services.search("老板拖欠工资怎么办", k=5)
     assert ("中华人民共和国劳动合同法", 30) in [(h["law_name"], h["article_no"]) for h in hits]
+
+
+def test_warming_builds_the_searcher_before_the_first_search(corpus, monkeypatch):
+    services.reset()
+    builds = []
+    real_build = services._build
+    monkeypatch.setattr(services, "_build", lambda *a, **kw: builds.append(1) or real_build(*a, **kw))
+    services.warm_search()
+    services.search("老板拖欠工资怎么办", k=3)
+    assert builds == [1]  # built once, by the warm-up; the search found it ready
+
+
+def test_a_failed_warm_up_is_logged_and_the_first_search_tries_again(corpus, monkeypatch, caplog):
+    services.reset()
+    real_build = services._build
+
+    def broken(*a, **kw):
+        raise OSError("index directory not writable")
+
+    monkeypatch.setattr(services, "_build", broken)
+    services.warm_search()  # does not raise
+    assert "could not be prepared" in caplog.text
+    monkeypatch.setattr(services, "_build", real_build)
+    hits = services.search("老板拖欠工资怎么办", k=3)
+    assert hits
+
+
+def test_each_web_worker_warms_search_in_the_background(monkeypatch):
+    import threading
+
+    from yizhan import gunicorn_conf
+
+    called = threading.Event()
+    monkeypatch.setattr(services, "warm_search", called.set)
+    gunicorn_conf.post_worker_init(None)
+    assert called.wait(5)

@@ -34,6 +34,8 @@ class Command(BaseCommand):
                 "-",
                 "--timeout",
                 "120",
+                "--config",
+                "python:yizhan.gunicorn_conf",
             ]
         )
         worker = subprocess.Popen([python, "-m", "yizhan.cli", "worker"])  # noqa: S603
