@@ -224,7 +224,7 @@ PDF_EXPORT_MAX_ROWS = env_int("YIZHAN_PDF_EXPORT_MAX_ROWS", 20_000, minimum=100)
 # --- Statutes (knowledge) ---------------------------------------------------------------------------
 STATUTE_INDEX_DIR = Path(env_str("YIZHAN_STATUTE_INDEX_DIR", str(DATA_DIR / "index" / "statutes")))
 # Statute search also compares the question and each candidate article as whole sentences (E5
-# embeddings, docs/knowledge/search.md): better answers, ~11 ms more per search. False: words only.
+# embeddings, docs/knowledge/search.md): better answers, ~2.5 ms more per search. False: words only.
 STATUTE_SEARCH_DENSE = env_bool("YIZHAN_STATUTE_SEARCH_DENSE", True)
 
 # --- Logging ----------------------------------------------------------------------------------

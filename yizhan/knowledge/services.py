@@ -187,7 +187,7 @@ def index_dir() -> Path:
     return Path(settings.STATUTE_INDEX_DIR)
 
 
-#: at most this many article texts are embedded when a process opens the searcher (~30 s); more
+#: at most this many article texts are embedded when a process opens the searcher (~25 s); more
 #: (a laws.db upgrade imported with ``--no-index``) wait for ``yizhan laws import``
 OPEN_EMBED_LIMIT = 2000
 
@@ -216,7 +216,7 @@ def warm_search() -> None:
     in the first search request. Run in the background when a web worker starts (``yizhan serve``);
     a failure is logged and the first search tries again."""
     try:
-        _get("searcher")
+        searcher()
     except Exception:
         logger.exception("statute search could not be prepared; the first search will try again")
 

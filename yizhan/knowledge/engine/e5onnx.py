@@ -181,25 +181,6 @@ class E5Weights:
         x += self._position[: len(ids)]
         return _layer_norm(x, *self._norm, self.eps)
 
-    def smoothing(self, activation_max: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """SmoothQuant scales per product input: s = max|X|^a / max|W|^(1-a) per input channel."""
-        out: dict[str, np.ndarray] = {}
-        for name, amax in activation_max.items():
-            alpha = SMOOTHING.get(name.rsplit(".", 1)[-1])
-            if alpha is None:
-                continue
-            if name.endswith(".qkv"):
-                layer = name[: -len(".qkv")]
-                wmax = np.max(
-                    [np.abs(self.matrix(f"{layer}.{p}.w", self.hidden)).max(0) for p in "qkv"], axis=0
-                )
-            else:
-                wmax = np.abs(self.matrix(f"{name}.w", amax.size)).max(0)
-            out[name] = (np.maximum(amax, 1e-5) ** alpha / np.maximum(wmax, 1e-5) ** (1 - alpha)).astype(
-                np.float32
-            )
-        return out
-
     def calibrate(self, texts: Sequence[str], prefix: str = "query: ") -> dict[str, np.ndarray]:
         """Largest absolute value of each input channel of every smoothed product (float model)."""
         import onnxruntime as ort
@@ -218,16 +199,15 @@ class E5Weights:
 
     # ------------------------------------------------------------------ graph
     def onnx_graph(
-        self,
-        smooth: dict[str, np.ndarray] | None = None,
-        probes: Sequence[str] = (),
-        layers: tuple[int, int] | None = None,
+        self, activation_max: dict[str, np.ndarray] | None = None, probes: Sequence[str] = ()
     ):  # -> onnx.ModelProto
         """The twelve encoder layers as an ONNX graph (float32 weights).
 
-        ``smooth``: per product (``l3.fi``; ``l3.qkv`` for the attention's), its inputs are divided
-        and its weights' rows multiplied by these scales. ``probes``: products whose inputs are
-        also outputs (for :meth:`calibrate`).
+        ``activation_max``: per product (``l3.fi``; ``l3.qkv`` for the attention's), the largest
+        absolute value of each input channel (:meth:`calibrate`); the inputs of the products named
+        in :data:`SMOOTHING` are then divided, and their weights' rows multiplied, by SmoothQuant's
+        scales s = max|X|^a / max|W|^(1-a) — the same function. ``probes``: products whose inputs
+        are also outputs (for :meth:`calibrate`).
 
         Inputs: ``x`` [batch, tokens, 384] (:meth:`embed_tokens`), ``mask`` [batch, tokens] (int32:
         1 for a token, 0 for padding). Output: ``y``, the last hidden states."""
@@ -248,14 +228,22 @@ class E5Weights:
 
         inputs_of: dict[str, str] = {}
 
-        def linear(x: str, name: str, n_in: int) -> str:
+        def smoothed(x: str, name: str, weight: np.ndarray) -> tuple[str, np.ndarray]:
+            """The product's input and weight [n_in, n_out], rescaled when it is calibrated."""
             inputs_of[name] = x
-            weight = self.matrix(f"{name}.w", n_in).T
-            if smooth and name in smooth:
-                x = node(
-                    "Mul", [x, const(f"{name}.smooth", (1.0 / smooth[name]).astype(np.float32))], f"{name}.in"
-                )
-                weight = weight * smooth[name][:, None]
+            alpha = SMOOTHING.get(name.rsplit(".", 1)[-1])
+            if not activation_max or name not in activation_max or alpha is None:
+                return x, weight
+            w_max = np.abs(weight).max(axis=1)
+            scale = (
+                np.maximum(activation_max[name], 1e-5) ** alpha / np.maximum(w_max, 1e-5) ** (1 - alpha)
+            ).astype(np.float32)
+            return node("Mul", [x, const(f"{name}.smooth", 1.0 / scale)], f"{name}.in"), weight * scale[
+                :, None
+            ]
+
+        def linear(x: str, name: str, n_in: int) -> str:
+            x, weight = smoothed(x, name, self.matrix(f"{name}.w", n_in).T)
             w = const(f"{name}.w", weight)
             mm = node("MatMul", [x, w], f"{name}.mm")
             return node("Add", [mm, const(f"{name}.b", self.floats(f"{name}.b").copy())], f"{name}.out")
@@ -270,18 +258,12 @@ class E5Weights:
         half, one = const("half", np.array(0.5, np.float32)), const("one", np.array(1.0, np.float32))
         root_two = const("root_two", np.array(np.sqrt(2.0), np.float32))
         x = "x"
-        for layer in range(*(layers or (0, self.layers))):
+        for layer in range(self.layers):
             p = f"l{layer}"
             # self-attention as one ONNX Runtime kernel: queries, keys and values in one product
             w_qkv = np.concatenate([self.matrix(f"{p}.{part}.w", h) for part in "qkv"]).T
             b_qkv = np.concatenate([self.floats(f"{p}.{part}.b") for part in "qkv"])
-            inputs_of[f"{p}.qkv"] = x_qkv = x
-            if smooth and f"{p}.qkv" in smooth:
-                scale = smooth[f"{p}.qkv"]
-                x_qkv = node(
-                    "Mul", [x, const(f"{p}.qkv.smooth", (1.0 / scale).astype(np.float32))], f"{p}.qkv.in"
-                )
-                w_qkv = w_qkv * scale[:, None]
+            x_qkv, w_qkv = smoothed(x, f"{p}.qkv", w_qkv)
             ctx = node(
                 "Attention",
                 [x_qkv, const(f"{p}.qkv.w", w_qkv), const(f"{p}.qkv.b", b_qkv), "mask"],
@@ -349,8 +331,8 @@ class E5Onnx:
     ``threads``: ONNX Runtime's threads per embedding (1 lets a search embed its question on one
     core while it looks the words up on the other). ``quantise``: int8 products (the question
     encoder); before quantising, each product's input channels are rescaled as in SmoothQuant (Xiao
-    et al., 2023) from ``activation_max`` (default: the shipped calibration) — the same function in
-    float, a third of the int8 error."""
+    et al., 2023) from ``activation_max`` (default when quantising: the shipped calibration) — the
+    same function in float, a third of the int8 error."""
 
     def __init__(
         self,
@@ -363,11 +345,11 @@ class E5Onnx:
         import onnxruntime as ort
 
         self.weights = weights or E5Weights()
+        if quantise and activation_max is None:
+            activation_max = shipped_activation_max()
+        model = self.weights.onnx_graph(activation_max)
         if quantise:
-            amax = activation_max if activation_max is not None else shipped_activation_max()
-            model = _quantised(self.weights.onnx_graph(smooth=self.weights.smoothing(amax or {})))
-        else:
-            model = self.weights.onnx_graph()
+            model = _quantised(model)
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads
         opts.inter_op_num_threads = 1
