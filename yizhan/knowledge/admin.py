@@ -9,7 +9,7 @@ from yizhan.knowledge.models import Article, CorpusImport, Faq, Law
 
 @admin.register(Law)
 class LawAdmin(admin.ModelAdmin):
-    list_display = ("name", "department", "status", "effective_date")
+    list_display = ("name", "department", "status", "source_status", "version_date", "effective_date")
     list_filter = ("status", "department")
     search_fields = ("name",)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yizhan.knowledge.engine.corpus import IN_FORCE, NOT_YET_IN_FORCE
+
 
 class Law(models.Model):
     law_id = models.CharField(_("法规标识"), max_length=64, unique=True)
@@ -15,7 +17,10 @@ class Law(models.Model):
     level = models.CharField(_("效力级别"), max_length=32, blank=True)
     issuing_body = models.CharField(_("制定机关"), max_length=128, blank=True)
     department = models.CharField(_("法律部门"), max_length=64, blank=True, db_index=True)
+    #: validity today (see ``services.refresh_statuses``): laws.db's label, except that a version
+    #: taking effect later is 尚未生效 and the version it replaces stays 现行有效 until then
     status = models.CharField(_("时效性"), max_length=16, blank=True, db_index=True)
+    source_status = models.CharField(_("来源标注的时效性"), max_length=16, blank=True)
     publish_date = models.CharField(_("公布日期"), max_length=16, blank=True)
     effective_date = models.CharField(_("施行日期"), max_length=16, blank=True)
     version_date = models.CharField(_("版本日期"), max_length=16, blank=True)
@@ -27,6 +32,15 @@ class Law(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def in_force(self) -> bool:
+        return self.status in IN_FORCE
+
+    @property
+    def pending(self) -> bool:
+        """Promulgated, not yet in force (尚未生效)."""
+        return self.status == NOT_YET_IN_FORCE
 
 
 class Article(models.Model):

@@ -23,6 +23,11 @@ def article_by_source(source_id: int) -> Article:
     return article
 
 
+def law_versions(law: Law) -> list[Law]:
+    """The other versions of the same law in the corpus, newest first."""
+    return list(Law.objects.filter(name=law.name).exclude(pk=law.pk).order_by("-version_date"))
+
+
 def law_articles(law: Law) -> QuerySet[Article]:
     return law.articles.order_by("source_id")
 

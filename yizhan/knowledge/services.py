@@ -5,6 +5,7 @@ index on disk and rebuilds it only when the articles change); ``laws import`` re
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 import re
@@ -18,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yizhan.core.errors import InvalidInput
@@ -87,7 +89,7 @@ def import_corpus(
             "level",
             "issuing_body",
             "department",
-            "status",
+            "source_status",
             "publish_date",
             "effective_date",
             "version_date",
@@ -140,6 +142,7 @@ def import_corpus(
         )
         created += len(new_articles)
         updated += len(changed_articles)
+        refresh_statuses()
         CorpusImport.objects.create(
             fingerprint=fingerprint,
             source=str(path),
@@ -150,6 +153,30 @@ def import_corpus(
         )
         transaction.on_commit(reset)
     return ImportResult(len(rows), count, created, updated, skipped=False)
+
+
+def refresh_statuses(as_of: datetime.date | None = None) -> int:
+    """Set each law's validity on ``as_of`` (default: today) from laws.db's label and the dates
+    (:func:`engine.statuses_on`: a version taking effect later is 尚未生效 until then, and the
+    version it replaces stays in force). Returns how many laws changed."""
+    as_of = as_of or timezone.localdate()
+    laws = list(
+        Law.objects.only("law_id", "name", "status", "source_status", "effective_date", "version_date")
+    )
+    valid = engine.statuses_on(
+        (
+            engine.LawVersion(x.law_id, x.name, x.source_status, x.effective_date, x.version_date)
+            for x in laws
+        ),
+        as_of,
+    )
+    changed = []
+    for law in laws:
+        if law.status != valid[law.law_id]:
+            law.status = valid[law.law_id]
+            changed.append(law)
+    Law.objects.bulk_update(changed, ["status"], batch_size=500)
+    return len(changed)
 
 
 # --- the searcher -------------------------------------------------------------------------------------
@@ -193,19 +220,38 @@ OPEN_EMBED_LIMIT = 2000
 
 
 def _build(embed_limit: int | None = OPEN_EMBED_LIMIT) -> dict[str, Any]:
+    as_of = timezone.localdate()
+    refresh_statuses(as_of)
     recs = list(records())
     if not recs:
-        return {"searcher": None, "lookup": engine.RecordsLookup([]), "triager": engine.Triager()}
+        return {
+            "searcher": None,
+            "lookup": engine.RecordsLookup([]),
+            "triager": engine.Triager(),
+            "as_of": as_of,
+        }
     index = engine.ensure_index(index_dir(), recs)
     dense = None
     if settings.STATUTE_SEARCH_DENSE:
         dense = open_dense(index, max_new=embed_limit)
     searcher = engine.StatuteSearcher(index, dense=dense or False)
-    return {"searcher": searcher, "lookup": engine.RecordsLookup(recs), "triager": engine.Triager(searcher)}
+    return {
+        "searcher": searcher,
+        "lookup": engine.RecordsLookup(recs),
+        "triager": engine.Triager(searcher),
+        "as_of": as_of,
+    }
 
 
 def _get(name: str) -> Any:
     with _lock:
+        today = timezone.localdate()
+        if _state and _state["as_of"] != today:
+            # a new day: a revision may have taken effect; rebuild only if a law's validity changed
+            if refresh_statuses(today):
+                _state.clear()
+            else:
+                _state["as_of"] = today
         if not _state:
             _state.update(_build())
         return _state[name]

@@ -78,7 +78,11 @@ def law_index(request: HttpRequest) -> HttpResponse:
 
 def law_detail(request: HttpRequest, law_id: str) -> HttpResponse:
     law = selectors.law_by_id(law_id)
-    return render(request, "knowledge/law.html", {"law": law, "articles": selectors.law_articles(law)})
+    return render(
+        request,
+        "knowledge/law.html",
+        {"law": law, "articles": selectors.law_articles(law), "versions": selectors.law_versions(law)},
+    )
 
 
 def article_detail(request: HttpRequest, source_id: int) -> HttpResponse:

@@ -21,7 +21,7 @@ from .citations import (
     extract_citations,
     laws_db_lookup,
 )
-from .corpus import IN_FORCE, ArticleRecord, iter_laws_db
+from .corpus import IN_FORCE, NOT_YET_IN_FORCE, ArticleRecord, LawVersion, iter_laws_db, statuses_on
 from .index import OpenIndex, build_index, default_index_dir, ensure_index, open_index
 from .numerals import ArticleNo, article_label, cn_to_int, int_to_cn, parse_article_no
 from .search import Hit, SearchConfig, StatuteSearcher
@@ -31,6 +31,7 @@ __all__ = [
     "DOMAINS",
     "INSTITUTIONS",
     "IN_FORCE",
+    "NOT_YET_IN_FORCE",
     "SERVICE_TYPES",
     "ArticleNo",
     "ArticleRecord",
@@ -38,6 +39,7 @@ __all__ = [
     "CorpusLookup",
     "Finding",
     "Hit",
+    "LawVersion",
     "OpenIndex",
     "RecordsLookup",
     "SearchConfig",
@@ -57,5 +59,6 @@ __all__ = [
     "laws_db_lookup",
     "open_index",
     "parse_article_no",
+    "statuses_on",
     "triage",
 ]

@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from .corpus import IN_FORCE, PRC_PREFIX, ArticleRecord, iter_laws_db, short_law_name
+from .corpus import IN_FORCE, NOT_YET_IN_FORCE, PRC_PREFIX, ArticleRecord, iter_laws_db, short_law_name
 from .numerals import CN_NUMERAL_CHARS, ArticleNo, cn_to_int
 
 __all__ = [
@@ -343,6 +343,12 @@ def _check_one(cit: Citation, lookup: CorpusLookup) -> Citation:
         msg = f"《{short}》{label}存在"
         if "已被修改" in statuses and "现行有效" not in statuses:
             msg += "（该法已被修正案修改，请核对现行文本）"
+        if NOT_YET_IN_FORCE in law_statuses:
+            msg += "（该法的修订文本已公布、尚未施行，施行后条文序号可能变化）"
+    elif statuses == {NOT_YET_IN_FORCE} and not (law_statuses & set(IN_FORCE)):
+        msg = f"《{short}》{label}存在，该法已公布、尚未施行"
+    elif statuses == {NOT_YET_IN_FORCE}:
+        msg = f"《{short}》{label}仅见于已公布、尚未施行的文本，现行文本中没有此条"
     elif law_statuses and not (law_statuses & set(IN_FORCE)):
         msg = f"《{short}》{label}存在，但该法在语料库中仅有非现行文本（{'、'.join(sorted(statuses))}）"
     else:

@@ -110,3 +110,20 @@ def test_custom_lookup_backend() -> None:
 def test_no_citation() -> None:
     assert extract_citations("根据民法典的规定，应当赔偿。", ["中华人民共和国民法典"]) == []
     assert check_citations("") == []
+
+
+def test_a_revision_not_yet_in_force_is_flagged() -> None:
+    import datetime
+
+    from yizhan.knowledge.engine.citations import RecordsLookup
+    from yizhan.knowledge.engine.corpus import iter_laws_db
+
+    laws = ["中华人民共和国商标法", "中华人民共和国医疗保障法"]
+    lookup = RecordsLookup(iter_laws_db(law_names=laws, as_of=datetime.date(2026, 12, 1)))
+    both, only_new, new_law = check_citations("《商标法》第七十三条、第八十条，《医疗保障法》第一条", lookup)
+    assert both.in_force is True and "修订文本已公布、尚未施行" in both.message
+    assert only_new.verdict == EXISTS and only_new.in_force is False
+    assert "仅见于已公布、尚未施行的文本" in only_new.message
+    assert new_law.in_force is False and "该法已公布、尚未施行" in new_law.message
+    later = RecordsLookup(iter_laws_db(law_names=laws, as_of=datetime.date(2027, 1, 1)))
+    assert all(c.in_force for c in check_citations("《商标法》第八十条，《医疗保障法》第一条", later))
