@@ -54,6 +54,9 @@ class CitationOut(Schema):
     max_article: int | None
     in_force: bool | None = Field(None, description="该条是否有现行有效的文本（未找到时为 null）")
     message: str = Field("", description="核对结论的中文说明")
+    note: str = Field(
+        "", description="需要注意的情况（非现行文本、已被修正案修改、修订文本已公布尚未施行），没有时为空"
+    )
     source_id: int | None = Field(
         None, description="该条在法规库中的编号（/laws/article/<编号>/），未找到时为 null"
     )
@@ -146,6 +149,7 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
                     "max_article": 1260,
                     "in_force": True,
                     "message": "《民法典》第一千二百五十四条存在",
+                    "note": "",
                     "source_id": 14293,
                 },
                 {
@@ -160,6 +164,7 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
                     "max_article": 107,
                     "in_force": None,
                     "message": "《劳动法》没有第九百九十九条（该法共107条）",
+                    "note": "",
                     "source_id": None,
                 },
             ]

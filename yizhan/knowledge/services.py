@@ -379,6 +379,7 @@ def check_citations(text: str) -> list[dict[str, Any]]:
                 "max_article": c.max_article,
                 "in_force": c.in_force,
                 "message": c.message,
+                "note": c.note,
                 "source_id": article.source_id if article else None,
             }
         )

@@ -141,6 +141,7 @@ class Citation:
     statuses: tuple[str, ...] = ()  # statuses of the cited article's versions
     in_force: bool | None = None
     message: str = ""  # reviewer-facing explanation (Chinese)
+    note: str = ""  # the caveat alone, when there is one (not in force, amended, revision pending)
 
     @property
     def article_key(self) -> str:
@@ -339,20 +340,26 @@ def _check_one(cit: Citation, lookup: CorpusLookup) -> Citation:
         statuses |= lookup.article_statuses(law, a.key)
     in_force = bool(statuses & set(IN_FORCE))
     label = cit.article.label + (f"至{cit.end_article.label}" if cit.end_article else "")
+    listed = "、".join(sorted(statuses))
     if in_force:
-        msg = f"《{short}》{label}存在"
+        note = ""
         if "已被修改" in statuses and "现行有效" not in statuses:
-            msg += "（该法已被修正案修改，请核对现行文本）"
+            note += "该法已被修正案修改，请核对现行文本。"
         if NOT_YET_IN_FORCE in law_statuses:
-            msg += "（该法的修订文本已公布、尚未施行，施行后条文序号可能变化）"
+            note += "该法的修订文本已公布、尚未施行，施行后条文序号可能变化。"
+        msg = f"《{short}》{label}存在" + (f"（{note.rstrip('。')}）" if note else "")
     elif statuses == {NOT_YET_IN_FORCE} and not (law_statuses & set(IN_FORCE)):
-        msg = f"《{short}》{label}存在，该法已公布、尚未施行"
+        note = "该法已公布、尚未施行。"
+        msg = f"《{short}》{label}存在，{note.rstrip('。')}"
     elif statuses == {NOT_YET_IN_FORCE}:
-        msg = f"《{short}》{label}仅见于已公布、尚未施行的文本，现行文本中没有此条"
+        note = "仅见于已公布、尚未施行的文本，现行文本中没有此条。"
+        msg = f"《{short}》{label}{note.rstrip('。')}"
     elif law_statuses and not (law_statuses & set(IN_FORCE)):
-        msg = f"《{short}》{label}存在，但该法在语料库中仅有非现行文本（{'、'.join(sorted(statuses))}）"
+        note = f"该法在语料库中仅有非现行文本（{listed}）。"
+        msg = f"《{short}》{label}存在，但{note.rstrip('。')}"
     else:
-        msg = f"《{short}》{label}仅见于非现行文本（{'、'.join(sorted(statuses))}），现行文本中没有此条"
+        note = f"仅见于非现行文本（{listed}），现行文本中没有此条。"
+        msg = f"《{short}》{label}{note.rstrip('。')}"
     return replace(
         cit,
         verdict=EXISTS,
@@ -360,6 +367,7 @@ def _check_one(cit: Citation, lookup: CorpusLookup) -> Citation:
         statuses=tuple(sorted(statuses)),
         in_force=in_force,
         message=msg,
+        note=note,
     )
 
 

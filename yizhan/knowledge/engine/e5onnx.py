@@ -19,6 +19,7 @@ questions, agrees with the float one to 0.999 once its products' inputs are resc
 
 from __future__ import annotations
 
+import logging
 import struct
 import tempfile
 from collections.abc import Sequence
@@ -399,10 +400,23 @@ class E5Onnx:
         return out
 
 
+class _QuantiserChatter(logging.Filter):
+    """Drops the quantiser's per-tensor notes, which it logs at INFO on the root logger (84 lines
+    in the server's log at every start); its warnings and errors still pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or "onnxruntime" not in record.pathname
+
+
+_CHATTER = _QuantiserChatter()
+
+
 def _quantised(model):  # onnx.ModelProto -> onnx.ModelProto
     """ONNX Runtime's dynamic quantisation: int8 weights, activations quantised per product."""
     import onnx
     from onnxruntime.quantization import QuantType, quant_pre_process, quantize_dynamic
+
+    logging.getLogger().addFilter(_CHATTER)  # idempotent: a logger holds a filter once
 
     with tempfile.TemporaryDirectory(prefix="e5-") as tmp:
         raw, src, dst = Path(tmp) / "f32.onnx", Path(tmp) / "f32-prepared.onnx", Path(tmp) / "int8.onnx"

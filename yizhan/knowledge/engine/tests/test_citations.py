@@ -124,6 +124,8 @@ def test_a_revision_not_yet_in_force_is_flagged() -> None:
     assert both.in_force is True and "修订文本已公布、尚未施行" in both.message
     assert only_new.verdict == EXISTS and only_new.in_force is False
     assert "仅见于已公布、尚未施行的文本" in only_new.message
+    assert only_new.note == "仅见于已公布、尚未施行的文本，现行文本中没有此条。"  # the caveat alone
+    assert both.note == "该法的修订文本已公布、尚未施行，施行后条文序号可能变化。"
     assert new_law.in_force is False and "该法已公布、尚未施行" in new_law.message
     later = RecordsLookup(iter_laws_db(law_names=laws, as_of=datetime.date(2027, 1, 1)))
     assert all(c.in_force for c in check_citations("《商标法》第八十条，《医疗保障法》第一条", later))

@@ -125,3 +125,20 @@ def test_a_missing_or_foreign_model_file_is_an_os_error(tmp_path: Path) -> None:
     bad.write_bytes(b"GGUF" + b"\0" * 64)
     with pytest.raises(OSError, match="E5S1"):
         E5Weights(bad)
+
+
+def test_the_quantisers_notes_stay_out_of_the_log():
+    import logging
+
+    from yizhan.knowledge.engine import e5onnx
+
+    logging.getLogger().addFilter(e5onnx._CHATTER)
+    note = logging.LogRecord(
+        "root", logging.INFO, "/x/onnxruntime/quantization/base.py", 1, "note", None, None
+    )
+    warning = logging.LogRecord(
+        "root", logging.WARNING, "/x/onnxruntime/quantization/base.py", 1, "w", None, None
+    )
+    ours = logging.LogRecord("root", logging.INFO, "/x/yizhan/knowledge/services.py", 1, "ours", None, None)
+    root = logging.getLogger()
+    assert [root.filter(r) for r in (note, warning, ours)] == [False, True, True]
