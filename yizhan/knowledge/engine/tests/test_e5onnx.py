@@ -142,3 +142,41 @@ def test_the_quantisers_notes_stay_out_of_the_log():
     ours = logging.LogRecord("root", logging.INFO, "/x/yizhan/knowledge/services.py", 1, "ours", None, None)
     root = logging.getLogger()
     assert [root.filter(r) for r in (note, warning, ours)] == [False, True, True]
+
+
+def test_the_quantised_graph_is_kept_and_reused(
+    weights: E5Weights, int8_model: E5Onnx, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from yizhan.knowledge.engine import e5onnx
+
+    first = E5Onnx(weights, cache_dir=tmp_path)
+    (kept,) = tmp_path.glob("e5-query-int8-*.onnx")
+    assert np.array_equal(first.query(QUESTIONS[0]), int8_model.query(QUESTIONS[0]))
+
+    def no_building(*args, **kwargs):
+        raise AssertionError("the graph should have been loaded, not built")
+
+    monkeypatch.setattr(e5onnx, "_quantised", no_building)
+    again = E5Onnx(weights, cache_dir=tmp_path)  # loaded: nothing built or quantised
+    assert np.array_equal(again.query(QUESTIONS[4]), int8_model.query(QUESTIONS[4]))
+    monkeypatch.undo()
+
+    kept.write_bytes(b"damaged")
+    repaired = E5Onnx(weights, cache_dir=tmp_path)  # a damaged file is built again and replaced
+    assert np.array_equal(repaired.query(QUESTIONS[1]), int8_model.query(QUESTIONS[1]))
+    assert kept.stat().st_size > 10_000_000
+
+    other = {name: values * 2 for name, values in shipped_activation_max().items()}
+    E5Onnx(weights, cache_dir=tmp_path, activation_max=other)  # another calibration: another graph
+    assert [p.name for p in tmp_path.glob("e5-query-int8-*.onnx")] != [kept.name]  # the old one removed
+    assert len(list(tmp_path.glob("e5-query-int8-*.onnx"))) == 1
+
+
+def test_a_place_that_cannot_keep_the_graph_is_not_an_error(
+    weights: E5Weights, int8_model: E5Onnx, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a directory")
+    model = E5Onnx(weights, cache_dir=blocked)
+    assert np.array_equal(model.query(QUESTIONS[0]), int8_model.query(QUESTIONS[0]))
+    assert "question encoder not cached" in caplog.text
