@@ -23,7 +23,9 @@ class SearchParams(Schema):
     k: int = Field(10, description="返回条数（1–50）")
     law: str | None = Field(None, description="限定法律（全称或简称，如 民法典）")
     department: str | None = Field(None, description="限定法律部门，如 民法商法")
-    include_repealed: bool = Field(False, description="包括已废止、历史版本")
+    include_repealed: bool = Field(
+        False, description="包括已废止、历史版本和尚未生效的文本（默认只查今天有效的文本）"
+    )
 
 
 class StatuteOut(Schema):
@@ -32,6 +34,8 @@ class StatuteOut(Schema):
     article_label: str = Field(..., examples=["第六百七十五条"])
     text: str
     score: float
+    law_id: str = Field("", description="法律版本的标识（同一法律的不同版本各不相同）")
+    status: str = Field("", description="该版本今天的时效性：现行有效、已被修改、尚未生效、历史版本、已废止")
 
 
 class SearchOut(Schema):

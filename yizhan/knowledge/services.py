@@ -290,6 +290,7 @@ def hit_dict(hit: engine.Hit) -> dict[str, Any]:
         "source_id": hit.id,
         "article_key": hit.article_key,
         "chapter": hit.chapter or "",
+        "status": hit.status,
     }
 
 

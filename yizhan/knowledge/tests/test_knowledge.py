@@ -78,7 +78,8 @@ def test_api_search_contract(client, corpus):
     assert response.status_code == 200
     results = response.json()["results"]
     assert len(results) == 3
-    assert set(results[0]) == {"law_name", "article_no", "article_label", "text", "score"}
+    contract = {"law_name", "article_no", "article_label", "text", "score"}  # SPEC §8
+    assert set(results[0]) == contract | {"law_id", "status"}  # plus which version of the law it is
     assert results[0]["score"] >= results[1]["score"] >= results[2]["score"]
 
 

@@ -56,3 +56,12 @@ def test_the_law_pages_say_which_text_applies(client, trademark):
     assert "尚未生效" in new and "自2027-01-01起施行，此前仍适用现行有效的版本" in new
     civil = Law.objects.get(name="中华人民共和国民法典")
     assert "其他版本" not in client.get(f"/laws/law/{civil.law_id}/").content.decode()
+
+
+def test_the_api_says_which_version_each_result_is(client, trademark):
+    rows = client.get("/api/v1/laws/search", {"q": "商标法第十一条", "k": 5}).json()["results"]
+    assert (rows[0]["law_id"], rows[0]["status"]) == (OLD, "现行有效")
+    everything = client.get(
+        "/api/v1/laws/search", {"q": "商标注册申请", "k": 20, "include_repealed": "true"}
+    ).json()["results"]
+    assert {r["status"] for r in everything if r["law_id"] == NEW} == {"尚未生效"}
