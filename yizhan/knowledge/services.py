@@ -219,17 +219,17 @@ def index_dir() -> Path:
 OPEN_EMBED_LIMIT = 2000
 
 
+def _law_statuses() -> dict[str, str]:
+    return dict(Law.objects.values_list("law_id", "status"))
+
+
 def _build(embed_limit: int | None = OPEN_EMBED_LIMIT) -> dict[str, Any]:
     as_of = timezone.localdate()
     refresh_statuses(as_of)
+    built = {"as_of": as_of, "statuses": _law_statuses()}
     recs = list(records())
     if not recs:
-        return {
-            "searcher": None,
-            "lookup": engine.RecordsLookup([]),
-            "triager": engine.Triager(),
-            "as_of": as_of,
-        }
+        return {"searcher": None, "lookup": engine.RecordsLookup([]), "triager": engine.Triager(), **built}
     index = engine.ensure_index(index_dir(), recs)
     dense = None
     if settings.STATUTE_SEARCH_DENSE:
@@ -239,7 +239,7 @@ def _build(embed_limit: int | None = OPEN_EMBED_LIMIT) -> dict[str, Any]:
         "searcher": searcher,
         "lookup": engine.RecordsLookup(recs),
         "triager": engine.Triager(searcher),
-        "as_of": as_of,
+        **built,
     }
 
 
@@ -247,8 +247,10 @@ def _get(name: str) -> Any:
     with _lock:
         today = timezone.localdate()
         if _state and _state["as_of"] != today:
-            # a new day: a revision may have taken effect; rebuild only if a law's validity changed
-            if refresh_statuses(today):
+            # a new day: a revision may have taken effect (here or already in another process's
+            # refresh); rebuild only if the validities differ from those search was built with
+            refresh_statuses(today)
+            if _law_statuses() != _state["statuses"]:
                 _state.clear()
             else:
                 _state["as_of"] = today

@@ -48,6 +48,13 @@ def test_search_serves_the_text_in_force_and_switches_when_the_revision_takes_ef
     assert _status(NEW) == "现行有效"
 
 
+def test_a_process_notices_a_revision_another_process_already_recorded(trademark):
+    assert services.search("商标法第十一条", k=1)[0]["law_id"] == OLD
+    services.refresh_statuses(AFTER)  # another worker got to the new day first
+    trademark["date"] = AFTER
+    assert services.search("商标法第十一条", k=1)[0]["law_id"] == NEW
+
+
 def test_the_law_pages_say_which_text_applies(client, trademark):
     old = client.get(f"/laws/law/{OLD}/").content.decode()
     assert "修订后的版本已于2026-06-26公布，自2027-01-01起施行" in old
