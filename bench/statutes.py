@@ -91,17 +91,20 @@ def run_ranker(
     return m, ranks
 
 
-def subset_metrics(questions: Sequence[Question], ranks: dict[str, int | None]) -> dict[str, float]:
-    sub = [q for q in questions if q.exact_name]
-    n = max(1, len(sub))
-    rs = [ranks.get(q.id) for q in sub]
+def _summary(rs: Sequence[int | None]) -> dict[str, float]:
+    """hit@1/5/10 and MRR of first-gold ranks (None: not in the top 10)."""
+    n = max(1, len(rs))
     return {
-        "questions": len(sub),
+        "questions": len(rs),
         "hit@1": round(sum(1 for r in rs if r and r <= 1) / n, 4),
         "hit@5": round(sum(1 for r in rs if r and r <= 5) / n, 4),
         "hit@10": round(sum(1 for r in rs if r and r <= 10) / n, 4),
         "mrr": round(sum(1.0 / r for r in rs if r) / n, 4),
     }
+
+
+def subset_metrics(questions: Sequence[Question], ranks: dict[str, int | None]) -> dict[str, float]:
+    return _summary([ranks.get(q.id) for q in questions if q.exact_name])
 
 
 def by_law_metrics(
@@ -114,7 +117,7 @@ def by_law_metrics(
         groups.setdefault(q.gold[0][0], []).append(ranks.get(q.id))
     rows = sorted(groups.items(), key=lambda kv: -len(kv[1]))
     return {
-        law: {"questions": len(rs), "hit@5": round(sum(1 for r in rs if r and r <= 5) / len(rs), 4)}
+        law: {k: v for k, v in _summary(rs).items() if k in ("questions", "hit@5")}
         for law, rs in rows
         if len(rs) >= at_least
     }

@@ -341,25 +341,25 @@ def _check_one(cit: Citation, lookup: CorpusLookup) -> Citation:
     in_force = bool(statuses & set(IN_FORCE))
     label = cit.article.label + (f"至{cit.end_article.label}" if cit.end_article else "")
     listed = "、".join(sorted(statuses))
+    cited = f"《{short}》{label}"
     if in_force:
         note = ""
         if "已被修改" in statuses and "现行有效" not in statuses:
             note += "该法已被修正案修改，请核对现行文本。"
         if NOT_YET_IN_FORCE in law_statuses:
             note += "该法的修订文本已公布、尚未施行，施行后条文序号可能变化。"
-        msg = f"《{short}》{label}存在" + (f"（{note.rstrip('。')}）" if note else "")
-    elif statuses == {NOT_YET_IN_FORCE} and not (law_statuses & set(IN_FORCE)):
-        note = "该法已公布、尚未施行。"
-        msg = f"《{short}》{label}存在，{note.rstrip('。')}"
-    elif statuses == {NOT_YET_IN_FORCE}:
-        note = "仅见于已公布、尚未施行的文本，现行文本中没有此条。"
-        msg = f"《{short}》{label}{note.rstrip('。')}"
-    elif law_statuses and not (law_statuses & set(IN_FORCE)):
-        note = f"该法在语料库中仅有非现行文本（{listed}）。"
-        msg = f"《{short}》{label}存在，但{note.rstrip('。')}"
+        msg = f"{cited}存在" + (f"（{note.rstrip('。')}）" if note else "")
     else:
-        note = f"仅见于非现行文本（{listed}），现行文本中没有此条。"
-        msg = f"《{short}》{label}{note.rstrip('。')}"
+        law_in_force = bool(law_statuses & set(IN_FORCE))
+        if statuses == {NOT_YET_IN_FORCE} and not law_in_force:
+            joint, note = "存在，", "该法已公布、尚未施行。"
+        elif statuses == {NOT_YET_IN_FORCE}:
+            joint, note = "", "仅见于已公布、尚未施行的文本，现行文本中没有此条。"
+        elif law_statuses and not law_in_force:
+            joint, note = "存在，但", f"该法在语料库中仅有非现行文本（{listed}）。"
+        else:
+            joint, note = "", f"仅见于非现行文本（{listed}），现行文本中没有此条。"
+        msg = cited + joint + note.rstrip("。")
     return replace(
         cit,
         verdict=EXISTS,
