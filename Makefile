@@ -34,9 +34,12 @@ run: $(STAMP) system-deps
 	$(BIN)/yizhan init --demo-matters $(DEMO_MATTERS)
 	$(BIN)/yizhan serve
 
+# ruff (style and bugs), mypy (types, with django-stubs) and import-linter (the layers of
+# docs/architecture.md and the public names of each app; contracts in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from yizhan.core.demo.district import District, build_district
+from yizhan.demo.district import District, build_district
 
 PASSWORD = "Test-pass-2026"
 

@@ -77,7 +77,7 @@ def worker(db: str, count: int, rate: int, seconds: int) -> dict:
     from django.test import Client
 
     from yizhan.accounts.models import ApiToken
-    from yizhan.core.demo.district import build_district
+    from yizhan.demo.district import build_district
 
     call_command("migrate", verbosity=0)
     district = build_district(small=True, password="Bench-pass-2026")

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "yizhan.legalaid",
     "yizhan.knowledge",
     "yizhan.portal",
+    "yizhan.demo",
 ]
 
 MIDDLEWARE = [
@@ -120,6 +121,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Auth -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["yizhan.accounts.backends.LockoutModelBackend"]
+# The function that checks an API token (core/http/auth.py): raw token -> user or None.
+API_TOKEN_AUTHENTICATOR = "yizhan.accounts.services.user_for_api_token"  # noqa: S105 (a path)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "matters:queue"
 LOGOUT_REDIRECT_URL = "accounts:login"

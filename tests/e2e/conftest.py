@@ -67,7 +67,7 @@ def shot(page):
 def e2e_district(transactional_db):
     from django.apps import apps
 
-    from yizhan.core.demo.district import build_district
+    from yizhan.demo.district import build_district
     from yizhan.matters.models import LegalDomain
     from yizhan.matters.reference_data import load
 

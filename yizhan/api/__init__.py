@@ -1,23 +1,26 @@
-"""REST API v1 (django-ninja): one NinjaAPI, audience routers over the same services.
+"""REST API v1 (django-ninja): this package only assembles the API from each app's routers.
 
-- public (anonymous, rate-limited): tracking and rating by query code, and the public tools of the
-  knowledge and legal-aid modules;
-- staff / partner (session with CSRF, or ``Authorization: Bearer <token>`` for integration clients):
-  matters, transitions, history, organisations, ledgers.
+An app's ``api.py`` declares up to three audience routers over its own services:
 
-Every error answers ``{"error": {"code", "message", "fields"}}`` with a 4xx status.
+- ``public_router`` — anonymous (SPEC §11), every operation rate-limited by the app;
+- ``staff_router`` — the staff browser session (with CSRF) or ``Authorization: Bearer <token>``;
+- ``partner_router`` — integration clients with a token only (no browser session).
+
+Authentication is set here, on the router, never operation by operation: whatever an app adds to its
+staff or partner router is authenticated. Every error answers ``{"error": {"code", "message",
+"fields"}}`` with a 4xx status (``yizhan.core.http.errors``).
 """
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
-from django_ratelimit.exceptions import Ratelimited
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from importlib import import_module
+from importlib.util import find_spec
 
-from yizhan.api.errors import error_response, validation_fields
-from yizhan.core.errors import DomainError
+from django.apps import apps
+from ninja import NinjaAPI
+
+from yizhan.core.http.auth import PARTNER_AUTH, STAFF_AUTH
+from yizhan.core.http.errors import install_error_handlers
 
 api = NinjaAPI(
     title="Yizhan 一站 API",
@@ -31,66 +34,30 @@ api = NinjaAPI(
     urls_namespace="api-1",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    auth=STAFF_AUTH,  # the default for anything not mounted below: never anonymous by accident
 )
+install_error_handlers(api)
+
+AUDIENCES = (("public_router", None), ("staff_router", STAFF_AUTH), ("partner_router", PARTNER_AUTH))
 
 
-@api.exception_handler(DomainError)
-def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return error_response(exc.status, exc.code, exc.message, exc.fields)
+def api_modules() -> list[str]:
+    """The ``api`` module of every installed Yizhan app, in INSTALLED_APPS order."""
+    names = []
+    for config in apps.get_app_configs():
+        module = f"{config.name}.api"
+        if config.name.startswith("yizhan.") and config.name != __name__ and find_spec(module):
+            names.append(module)
+    return names
 
 
-@api.exception_handler(ValidationError)
-def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    fields = validation_fields(exc.errors)
-    return error_response(422, "invalid", _("请求数据有误，请检查标出的字段。"), fields)
+def _mount() -> None:
+    for module_name in api_modules():
+        module = import_module(module_name)
+        for attribute, auth in AUDIENCES:
+            router = getattr(module, attribute, None)
+            if router is not None:
+                api.add_router("/", router, auth=auth)
 
 
-@api.exception_handler(AuthenticationError)
-def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error_response(401, "unauthenticated", _("请先登录或提供有效的接口令牌。"))
-
-
-@api.exception_handler(AuthorizationError)
-def _unauthorised(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
-    return error_response(403, "forbidden", _("没有权限。"))
-
-
-@api.exception_handler(Http404)
-def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error_response(404, "not_found", _("资源不存在。"))
-
-
-@api.exception_handler(Ratelimited)
-def _rate_limited(request: HttpRequest, exc: Ratelimited) -> HttpResponse:
-    response = error_response(429, "rate_limited", _("请求过于频繁，请稍后再试。"))
-    response["Retry-After"] = "1"
-    return response
-
-
-@api.exception_handler(HttpError)
-def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return error_response(exc.status_code, "error", str(exc))
-
-
-def _register_routers() -> None:
-    from yizhan.api.public import router as public_router
-    from yizhan.matters.api import router as matters_router
-    from yizhan.orgs.api import router as orgs_router
-
-    api.add_router("/", public_router)
-    api.add_router("/", matters_router)
-    api.add_router("/", orgs_router)
-    from yizhan.ledgers.api import router as ledgers_router
-
-    api.add_router("/", ledgers_router)
-    for module in ("yizhan.legalaid.api", "yizhan.knowledge.api"):
-        try:
-            router = __import__(module, fromlist=["router"]).router
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        api.add_router("/", router)
-
-
-_register_routers()
+_mount()

@@ -6,6 +6,7 @@ one count. A client over the limit gets 429 with a Chinese message (pages) or th
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -20,7 +21,17 @@ def _rate(group: str, request: HttpRequest) -> str:
     return f"{settings.PUBLIC_RATE_PER_SECOND}/s"
 
 
-public_limit = ratelimit(key="ip", rate=_rate, block=True, group="public")
+_limit = ratelimit(key="ip", rate=_rate, block=True, group="public")
+
+
+def public_limit(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Limit an anonymous view. The wrapper carries the view's signature with its annotations already
+    evaluated, so django-ninja (which would evaluate string annotations in the wrapper's module) sees
+    the view's own schemas even under ``from __future__ import annotations``."""
+    wrapped = _limit(view)
+    wrapped.__signature__ = inspect.signature(view, eval_str=True)  # type: ignore[attr-defined]
+    return wrapped
+
 
 MESSAGE = "请求过于频繁，请稍后再试。"
 

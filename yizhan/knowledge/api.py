@@ -8,12 +8,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema
 
-from yizhan.api.auth import STAFF_AUTH
 from yizhan.core.errors import InvalidInput
 from yizhan.core.ratelimit import public_limit
 from yizhan.knowledge import cases, services
 
-router = Router(tags=["法律知识"], auth=None)
+public_router = Router(tags=["法律知识"])
+staff_router = Router(tags=["法律知识"])
 
 
 class SearchParams(Schema):
@@ -108,7 +108,7 @@ def _examples(ok: dict[str, Any], bad: dict[str, Any] | None = None) -> dict[str
     return {"responses": responses}
 
 
-@router.get(
+@public_router.get(
     "/laws/search",
     response=SearchOut,
     summary="法律法规检索（关键词或口语化问题）",
@@ -131,7 +131,7 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
     }
 
 
-@router.post(
+@public_router.post(
     "/citations/check",
     response=CitationsOut,
     summary="核对引用的法条是否存在",
@@ -180,7 +180,7 @@ def check_citations(request: HttpRequest, payload: TextIn) -> dict[str, Any]:
     return {"citations": services.check_citations(payload.text)}
 
 
-@router.post(
+@public_router.post(
     "/triage",
     response=TriageOut,
     summary="智能分流：法律领域、服务类型、相关法条、法律援助提示",
@@ -249,7 +249,7 @@ class MonthlyOut(Schema):
     units: list[MonthlyRow]
 
 
-@router.get("/cases", response=list[CaseOut], summary="已发布的典型案例（可按关键词查找）")
+@public_router.get("/cases", response=list[CaseOut], summary="已发布的典型案例（可按关键词查找）")
 @public_limit
 def list_cases(request: HttpRequest, q: str = "", limit: int = 20) -> list[dict[str, Any]]:
     limit = max(1, min(limit, 100))
@@ -266,7 +266,7 @@ def list_cases(request: HttpRequest, q: str = "", limit: int = 20) -> list[dict[
     ]
 
 
-@router.get("/faq", response=list[FaqOut], summary="常见问题（可按关键词查找）")
+@public_router.get("/faq", response=list[FaqOut], summary="常见问题（可按关键词查找）")
 @public_limit
 def list_faq(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:
     return [
@@ -280,9 +280,7 @@ def list_faq(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:
     ]
 
 
-@router.get(
-    "/cases/monthly", response=MonthlyOut, auth=STAFF_AUTH, summary="典型案例月度报送统计（本单位及下级）"
-)
+@staff_router.get("/cases/monthly", response=MonthlyOut, summary="典型案例月度报送统计（本单位及下级）")
 def monthly(request: HttpRequest, month: str) -> dict[str, Any]:
     import datetime
 

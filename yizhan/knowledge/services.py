@@ -493,9 +493,9 @@ def legal_aid_hint(domain: str, text: str) -> dict[str, Any] | None:
     if facts is None:
         return None
     try:
-        from yizhan.legalaid.eligibility import public
+        from yizhan.legalaid.selectors import eligibility_answer
 
-        return {"facts": facts, **public(facts)}
+        return {"facts": facts, **eligibility_answer(facts)}
     except Exception:
         logger.exception("legal-aid hint failed for %s", facts)
         return None

@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from yizhan.core.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
+from yizhan.core.forms import apply_errors
 from yizhan.core.ratelimit import public_limit
 from yizhan.knowledge import cases, selectors, services
 from yizhan.knowledge.models import CaseStatus
-from yizhan.matters.forms import apply_errors
 
 
 class SearchForm(forms.Form):

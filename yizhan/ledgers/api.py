@@ -8,12 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from yizhan.api.auth import STAFF_AUTH
 from yizhan.core.errors import InvalidInput
 from yizhan.ledgers.definitions import LEDGERS, ledger_rows
 from yizhan.ledgers.services import do_export_ledger
 
-router = Router(tags=["台帐"], auth=STAFF_AUTH)
+staff_router = Router(tags=["台帐"])
 FILTER_KEYS = ("date_from", "date_to", "org", "channel", "domain", "service_type", "state", "status")
 
 
@@ -57,7 +56,7 @@ def _cell(value: Any) -> Any:
     return value
 
 
-@router.get("/ledgers", response=list[LedgerInfo], summary="台帐目录（五台帐一登记）")
+@staff_router.get("/ledgers", response=list[LedgerInfo], summary="台帐目录（五台帐一登记）")
 def list_ledgers(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {
@@ -69,7 +68,7 @@ def list_ledgers(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.get(
+@staff_router.get(
     "/ledgers/{key}",
     response=LedgerPage,
     summary="台帐记录",
@@ -99,7 +98,7 @@ def ledger_page(
     }
 
 
-@router.get("/ledgers/{key}/export", summary="导出台帐（xlsx 或 pdf；记入审计日志）")
+@staff_router.get("/ledgers/{key}/export", summary="导出台帐（xlsx 或 pdf；记入审计日志）")
 def ledger_export(request: HttpRequest, key: str, format: str = "xlsx") -> HttpResponse:
     file = do_export_ledger(key, _filters(request), format, actor=request.user)  # type: ignore[arg-type]
     response = HttpResponse(file.content, content_type=file.content_type)

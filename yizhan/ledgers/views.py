@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from yizhan.accounts import roles
 from yizhan.accounts.models import User
 from yizhan.core.errors import Forbidden, InvalidInput, NotFound
+from yizhan.core.pdf import PdfFontUnavailable
 from yizhan.ledgers import services
 from yizhan.ledgers.definitions import (
     FILTER_LABELS,
@@ -35,7 +36,6 @@ from yizhan.ledgers.definitions import (
     ledger_rows,
     scope_orgs,
 )
-from yizhan.ledgers.exports import PdfFontUnavailable
 from yizhan.matters.models import Channel, LegalDomain, TransferStatus
 from yizhan.matters.states import MatterState
 

@@ -14,20 +14,18 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from yizhan.accounts.models import User
-from yizhan.api.auth import STAFF_AUTH
-from yizhan.api.idempotency import run_idempotent
-from yizhan.api.pagination import paginate
 from yizhan.core.errors import InvalidInput
+from yizhan.core.http.idempotency import run_idempotent
+from yizhan.core.http.pagination import paginate
 from yizhan.core.ratelimit import public_limit
 from yizhan.legalaid import eligibility, selectors, services
 from yizhan.legalaid.models import Authority, LegalAidCase, Source
 from yizhan.legalaid.states import STEPS, CaseStage
-from yizhan.matters.api import MatterIn, _registration
+from yizhan.matters.schemas import MatterIn, registration_data
 from yizhan.orgs.models import Person
 
-public_router = Router(tags=["法律援助"], auth=None)
-router = Router(tags=["法律援助"], auth=STAFF_AUTH)
-router.add_router("", public_router)
+public_router = Router(tags=["法律援助"])
+staff_router = Router(tags=["法律援助"])
 
 # --- the public contract ---------------------------------------------------------------------------
 
@@ -366,7 +364,7 @@ def case_out(case: LegalAidCase, user: User) -> dict[str, Any]:
     }
 
 
-@router.get("/legal-aid/cases", response=CasePage, summary="法律援助案件列表（游标分页）")
+@staff_router.get("/legal-aid/cases", response=CasePage, summary="法律援助案件列表（游标分页）")
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, Any]:
     qs = selectors.visible_cases(_user(request))
     if filters.stage:
@@ -375,13 +373,13 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, A
     return {"items": [_summary(c) for c in items], "next_cursor": next_cursor}
 
 
-@router.get("/legal-aid/cases/{number}", response=CaseOut, summary="法律援助案件详情")
+@staff_router.get("/legal-aid/cases/{number}", response=CaseOut, summary="法律援助案件详情")
 def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
     user = _user(request)
     return case_out(selectors.access_case(user, number), user)
 
 
-@router.post(
+@staff_router.post(
     "/legal-aid/cases",
     response={201: CaseOut, 200: CaseOut},
     summary="受理法律援助申请",
@@ -393,7 +391,7 @@ def apply(request: HttpRequest, payload: ApplicationIn) -> Status:
 
     def create() -> tuple[int, dict[str, Any]]:
         application = services.Application(
-            registration=_registration(payload.matter, user),
+            registration=registration_data(payload.matter),
             facts=payload.facts,
             source=Source(payload.source),
             applicant_relation=payload.applicant_relation,
@@ -410,7 +408,7 @@ def apply(request: HttpRequest, payload: ApplicationIn) -> Status:
     return Status(200 if replayed else status, body)
 
 
-@router.post(
+@staff_router.post(
     "/legal-aid/notifications",
     response={201: CaseOut, 200: CaseOut},
     summary="登记办案机关通知辩护/代理（第二十五、二十八、三十六条）",
@@ -421,7 +419,7 @@ def notify(request: HttpRequest, payload: NotificationIn) -> Status:
 
     def create() -> tuple[int, dict[str, Any]]:
         notice = services.Notification(
-            registration=_registration(payload.matter, user),
+            registration=registration_data(payload.matter),
             facts=payload.facts,
             authority=payload.authority,
             authority_name=payload.authority_name,
@@ -435,7 +433,7 @@ def notify(request: HttpRequest, payload: NotificationIn) -> Status:
     return Status(200 if replayed else status, body)
 
 
-@router.post(
+@staff_router.post(
     "/legal-aid/cases/{number}/steps/{code}",
     response=CaseOut,
     summary="办理步骤",
@@ -462,7 +460,7 @@ def take_step(request: HttpRequest, number: str, code: str, payload: StepIn) -> 
     return case_out(selectors.access_case(user, number), user)
 
 
-@router.post(
+@staff_router.post(
     "/legal-aid/cases/{number}/progress",
     response={201: ProgressOut},
     summary="报告办理进展（第四十六条）",

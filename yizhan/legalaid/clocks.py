@@ -14,8 +14,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yizhan.core.calendar import calendar_overrides
 from yizhan.lib.workdays import DueDate, add_days_rolling, add_workdays
-from yizhan.matters.deadlines import calendar_overrides
 
 DECISION_DAYS = 7  # 第四十三条第一款: 七日内审查并作出决定
 ASSIGN_DAYS = 3  # 第四十三条第一款 / 第三十六条: 三日内指派

@@ -13,7 +13,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from yizhan.ledgers.exports import pdf_font
+from yizhan.core.pdf import pdf_font
 from yizhan.legalaid.models import Decision, LegalAidCase
 
 

@@ -8,9 +8,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yizhan.core.forms import DATE_INPUT, DATETIME_INPUT
 from yizhan.legalaid.models import Authority, Source
 from yizhan.legalaid.states import CLOSING_MATERIALS, PROVISIONAL_REASONS, TERMINATION_REASONS
-from yizhan.matters.forms import DATE_INPUT, DATETIME_INPUT, RegistrationForm
+from yizhan.matters.forms import RegistrationForm
 from yizhan.matters.models import ServiceType
 from yizhan.matters.services import RegistrationData
 from yizhan.orgs.models import Organization, OrgKind, Person

@@ -138,3 +138,11 @@ def public_summary(matter: Matter) -> dict[str, Any] | None:
         "dates": sorted(dates, key=lambda d: d["date"]),
         "running": running,
     }
+
+
+def eligibility_answer(facts: dict[str, Any], *, on_date: datetime.date | None = None) -> dict[str, Any]:
+    """The eligibility engine's answer in the public contract of SPEC §5 (as the public endpoint gives
+    it), for other modules that want to tell a citizen whether legal aid may apply."""
+    from yizhan.legalaid.eligibility import public
+
+    return public(facts, on_date=on_date)

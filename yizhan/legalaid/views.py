@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from yizhan.accounts.models import User
 from yizhan.core.errors import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
+from yizhan.core.forms import apply_errors
 from yizhan.core.ratelimit import public_limit
 from yizhan.legalaid import clocks, documents, eligibility, selectors, services
 from yizhan.legalaid.forms import (
@@ -29,7 +30,6 @@ from yizhan.legalaid.models import LegalAidCase, Route, Source
 from yizhan.legalaid.states import STEPS
 from yizhan.lib import querycode
 from yizhan.matters import selectors as matter_selectors
-from yizhan.matters.forms import apply_errors
 from yizhan.matters.models import Channel, LegalDomain
 from yizhan.matters.services import RegistrationData, RequesterData
 

@@ -10,67 +10,20 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from yizhan.accounts.models import User
-from yizhan.api.auth import STAFF_AUTH
-from yizhan.api.idempotency import run_idempotent
-from yizhan.api.pagination import paginate
 from yizhan.core.errors import InvalidInput, NotFound
+from yizhan.core.http.idempotency import run_idempotent
+from yizhan.core.http.pagination import paginate
+from yizhan.core.ratelimit import public_limit
 from yizhan.matters import selectors, services
-from yizhan.matters.models import Channel, Gender, Matter, MatterEvent, PartyRole
+from yizhan.matters.models import Matter, MatterEvent, Satisfaction
+from yizhan.matters.public import public_status
 from yizhan.matters.reference import domain_by_code, service_type_by_code
+from yizhan.matters.schemas import MatterIn, org_by_id, registration_data
 from yizhan.matters.states import TRANSITIONS
-from yizhan.orgs.models import Organization, Person, Region
+from yizhan.orgs.models import Person
 
-router = Router(tags=["服务事项"], auth=STAFF_AUTH)
-
-
-# --- schemas ---------------------------------------------------------------------------------
-
-
-class RequesterIn(Schema):
-    name: str = Field(..., max_length=64, examples=["张三"])
-    id_number: str = Field("", max_length=18, description="18位居民身份证号（校验GB 11643校验位）")
-    phone: str = Field("", max_length=20, examples=["13812341234"])
-    address: str = Field("", max_length=200)
-    gender: Gender = Gender.UNKNOWN
-    age: int | None = Field(None, ge=0, le=150)
-    groups: list[str] = Field(default_factory=list, description="特殊群体代码，如 elderly、migrant_worker")
-    role: PartyRole = PartyRole.REQUESTER
-    is_primary: bool = False
-
-
-class MatterIn(Schema):
-    channel: Channel
-    service_type: str = Field(..., description="服务类型代码，如 consultation、mediation、legal_aid")
-    domain: str = Field(..., description="法律领域代码，如 labor、marriage_family")
-    title: str = Field(..., max_length=100)
-    facts: str = Field("", max_length=10000)
-    requesters: list[RequesterIn] = Field(..., min_length=1)
-    receiving_org_id: int | None = Field(None, description="受理单位；默认为令牌账号的所在单位")
-    region: str | None = Field(None, description="所属区划代码（村/社区）；默认为受理单位的区划")
-    urgent: bool = False
-    risk_escalation: bool = False
-    risk_group: bool = False
-    risk_stability: bool = False
-    by_proxy: bool = False
-    home_service: bool = False
-    appointment_at: datetime.datetime | None = None
-
-    model_config = {
-        "json_schema_extra": {
-            "examples": [
-                {
-                    "channel": "hotline",
-                    "service_type": "consultation",
-                    "domain": "labor",
-                    "title": "拖欠工资咨询",
-                    "facts": "在工地务工三个月，老板拖欠工资。",
-                    "requesters": [
-                        {"name": "张三", "phone": "13812341234", "groups": ["migrant_worker"]},
-                    ],
-                }
-            ]
-        }
-    }
+staff_router = Router(tags=["服务事项"])
+public_router = Router(tags=["公众查询"])
 
 
 class OrgRef(Schema):
@@ -219,15 +172,6 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _org(org_id: int | None, field: str) -> Organization | None:
-    if org_id is None:
-        return None
-    org = Organization.objects.filter(pk=org_id).first()
-    if org is None:
-        raise InvalidInput(_("单位不存在。"), fields={field: _("单位不存在：%(id)s") % {"id": org_id}})
-    return org
-
-
 def _summary(m: Matter) -> dict[str, Any]:
     return {
         "number": m.number,
@@ -307,46 +251,6 @@ def _event_out(e: MatterEvent) -> dict[str, Any]:
     }
 
 
-def _registration(payload: MatterIn, user: User) -> services.RegistrationData:
-    region = None
-    if payload.region:
-        region = Region.objects.filter(code=payload.region).first()
-        if region is None:
-            raise InvalidInput(
-                _("区划代码无效。"), fields={"region": _("未知的区划代码：%(c)s") % {"c": payload.region}}
-            )
-    return services.RegistrationData(
-        channel=payload.channel,
-        domain=domain_by_code(payload.domain),
-        service_type=service_type_by_code(payload.service_type),
-        title=payload.title,
-        facts=payload.facts,
-        region=region,
-        receiving_org=_org(payload.receiving_org_id, "receiving_org_id"),
-        requesters=[
-            services.RequesterData(
-                name=r.name,
-                id_number=r.id_number,
-                phone=r.phone,
-                address=r.address,
-                gender=r.gender,
-                age=r.age,
-                groups=list(r.groups),
-                role=r.role,
-                is_primary=r.is_primary,
-            )
-            for r in payload.requesters
-        ],
-        urgent=payload.urgent,
-        risk_escalation=payload.risk_escalation,
-        risk_group=payload.risk_group,
-        risk_stability=payload.risk_stability,
-        by_proxy=payload.by_proxy,
-        home_service=payload.home_service,
-        appointment_at=payload.appointment_at,
-    )
-
-
 def _access(request: HttpRequest, number: str) -> Matter:
     return selectors.access_matter(_user(request), number)
 
@@ -354,7 +258,7 @@ def _access(request: HttpRequest, number: str) -> Matter:
 # --- endpoints ---------------------------------------------------------------------------------
 
 
-@router.post(
+@staff_router.post(
     "/matters",
     response={201: MatterOut, 200: MatterOut},
     summary="登记服务事项",
@@ -364,14 +268,14 @@ def create_matter(request: HttpRequest, payload: MatterIn) -> Status:
     user = _user(request)
 
     def create() -> tuple[int, dict[str, Any]]:
-        matter = services.do_register_matter(_registration(payload, user), actor=user, created_via="api")
+        matter = services.do_register_matter(registration_data(payload), actor=user, created_via="api")
         return 201, matter_out(matter, user)
 
     status, body, replayed = run_idempotent(request, "matters.create", payload.dict(), create)
     return Status(200 if replayed else status, body)
 
 
-@router.get("/matters", response=MatterPage, summary="事项列表（游标分页）")
+@staff_router.get("/matters", response=MatterPage, summary="事项列表（游标分页）")
 def list_matters(request: HttpRequest, filters: Query[MatterFilters]) -> dict[str, Any]:
     params = {
         k: str(v) for k, v in filters.dict().items() if v not in (None, "") and k not in ("cursor", "limit")
@@ -383,12 +287,12 @@ def list_matters(request: HttpRequest, filters: Query[MatterFilters]) -> dict[st
     return {"items": [_summary(m) for m in items], "next_cursor": next_cursor}
 
 
-@router.get("/matters/{number}", response=MatterOut, summary="事项详情")
+@staff_router.get("/matters/{number}", response=MatterOut, summary="事项详情")
 def get_matter(request: HttpRequest, number: str) -> dict[str, Any]:
     return matter_out(_access(request, number), _user(request))
 
 
-@router.patch("/matters/{number}", response=MatterOut, summary="修改登记信息")
+@staff_router.patch("/matters/{number}", response=MatterOut, summary="修改登记信息")
 def update_matter(request: HttpRequest, number: str, payload: MatterUpdateIn) -> dict[str, Any]:
     user = _user(request)
     matter = _access(request, number)
@@ -399,12 +303,12 @@ def update_matter(request: HttpRequest, number: str, payload: MatterUpdateIn) ->
     return matter_out(_access(request, number), user)
 
 
-@router.get("/matters/{number}/events", response=list[EventOut], summary="事项日志")
+@staff_router.get("/matters/{number}/events", response=list[EventOut], summary="事项日志")
 def matter_events(request: HttpRequest, number: str) -> list[dict[str, Any]]:
     return [_event_out(e) for e in selectors.events_of(_access(request, number))]
 
 
-@router.post(
+@staff_router.post(
     "/matters/{number}/transitions/{code}",
     response=MatterOut,
     summary="流转操作",
@@ -423,7 +327,7 @@ def take_transition(request: HttpRequest, number: str, code: str, payload: Trans
         "advice_adopted": payload.advice_adopted,
     }
     if code == "transfer":
-        to_org = _org(payload.to_org_id, "to_org_id")
+        to_org = org_by_id(payload.to_org_id, "to_org_id")
         if to_org is None:
             raise InvalidInput(_("请指定接收单位。"), fields={"to_org_id": _("必填。")})
         person = None
@@ -440,12 +344,12 @@ def take_transition(request: HttpRequest, number: str, code: str, payload: Trans
             due_date=payload.due_date,
         )
     if code == "refer_out":
-        data["referral_org"] = _org(payload.referral_org_id, "referral_org_id")
+        data["referral_org"] = org_by_id(payload.referral_org_id, "referral_org_id")
     services.transition(matter, code, actor=user, note=payload.note, payload=data)
     return matter_out(_access(request, number), user)
 
 
-@router.post("/matters/{number}/hand-over", response=MatterOut, summary="首问责任交接")
+@staff_router.post("/matters/{number}/hand-over", response=MatterOut, summary="首问责任交接")
 def hand_over(request: HttpRequest, number: str, payload: HandOverIn) -> dict[str, Any]:
     user = _user(request)
     matter = _access(request, number)
@@ -456,7 +360,7 @@ def hand_over(request: HttpRequest, number: str, payload: HandOverIn) -> dict[st
     return matter_out(_access(request, number), user)
 
 
-@router.post(
+@staff_router.post(
     "/matters/{number}/requesters/{requester_id}/reveal",
     response=RevealOut,
     summary="查看完整个人信息（需权限，记入审计日志）",
@@ -469,14 +373,14 @@ def reveal(request: HttpRequest, number: str, requester_id: int, payload: Reveal
     return services.do_reveal_personal_data(requester, actor=_user(request), reason=payload.reason)
 
 
-@router.post("/matters/{number}/attachments", response={201: AttachmentOut}, summary="上传附件")
+@staff_router.post("/matters/{number}/attachments", response={201: AttachmentOut}, summary="上传附件")
 def upload(request: HttpRequest, number: str, file: File[UploadedFile]) -> Status:
     matter = _access(request, number)
     attachment = services.do_add_attachment(matter, file, actor=_user(request))
     return Status(201, attachment)
 
 
-@router.get(
+@staff_router.get(
     "/people/matters", response=list[MatterSummary], summary="同一当事人的历史事项（按身份证号或电话）"
 )
 def person_history(
@@ -486,3 +390,51 @@ def person_history(
 ) -> list[dict[str, Any]]:
     qs = selectors.person_history(_user(request), id_number=id_number, phone=phone)
     return [_summary(m) for m in qs[:200]]
+
+
+# --- public: track and rate by query code (anonymous, rate-limited) ----------------------------
+
+
+class StepOut(Schema):
+    label: str
+    at: datetime.datetime | None
+    detail: str
+    done: bool
+
+
+class TrackOut(Schema):
+    query_code: str
+    service_type: str
+    state: str
+    state_label: str
+    registered_at: datetime.datetime
+    receiving_org: str
+    current_org: str
+    due_date: datetime.date | None
+    steps: list[StepOut]
+    can_rate: bool
+    rated: bool
+
+
+class RatingIn(Schema):
+    satisfaction: Satisfaction
+    advice_adopted: bool | None = None
+    comment: str = Field("", max_length=500)
+
+
+@public_router.get("/track/{code}", response=TrackOut, summary="凭查询码查看办理进度（不含个人信息）")
+@public_limit
+def track(request: HttpRequest, code: str) -> dict[str, Any]:
+    return public_status(selectors.matter_by_query_code(code)).as_dict()
+
+
+@public_router.post("/track/{code}/rating", response=TrackOut, summary="凭查询码评价服务")
+@public_limit
+def rate(request: HttpRequest, code: str, payload: RatingIn) -> dict[str, Any]:
+    matter = services.do_rate_by_query_code(
+        code,
+        satisfaction=payload.satisfaction,
+        advice_adopted=payload.advice_adopted,
+        comment=payload.comment,
+    )
+    return public_status(matter).as_dict()

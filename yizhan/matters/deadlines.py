@@ -5,17 +5,11 @@ from __future__ import annotations
 import datetime
 
 from yizhan.core.cache import cached
-from yizhan.core.models import CalendarOverride
+from yizhan.core.calendar import calendar_overrides
 from yizhan.lib.workdays import DueDate, add_workdays, workdays_between
 from yizhan.matters.models import ServiceType, TimeLimitRule
 from yizhan.orgs.models import Region
 from yizhan.orgs.selectors import region_chain
-
-
-def calendar_overrides() -> dict[datetime.date, bool]:
-    return cached(
-        "calendar", "overrides", lambda: dict(CalendarOverride.objects.values_list("date", "is_workday"))
-    )
 
 
 def _rules() -> dict[tuple[int, str | None], TimeLimitRule]:

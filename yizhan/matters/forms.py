@@ -1,5 +1,5 @@
 """Forms of the staff UI. They coerce types and render; business rules live in services, whose
-``InvalidInput`` field errors are mapped back onto these forms (``apply_errors``)."""
+``InvalidInput`` field errors are mapped back onto these forms (``yizhan.core.forms.apply_errors``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yizhan.accounts.models import User
-from yizhan.core.errors import InvalidInput
+from yizhan.core.forms import DATE_INPUT, DATETIME_INPUT
 from yizhan.lib import pii
 from yizhan.matters.models import (
     Channel,
@@ -24,9 +24,6 @@ from yizhan.matters.models import (
 )
 from yizhan.matters.services import RegistrationData, RequesterData, TransferData
 from yizhan.orgs.models import Organization, OrgCategory, Person
-
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class OrgChoiceField(forms.ModelChoiceField):
@@ -151,19 +148,6 @@ class RegistrationForm(forms.Form):
             home_service=data["home_service"],
             appointment_at=data["appointment_at"],
         )
-
-
-def apply_errors(form: forms.Form, error: InvalidInput, field_map: dict[str, str] | None = None) -> None:
-    """Put a service's field errors on the form fields (or on the form when no field matches)."""
-    field_map = field_map or getattr(form, "FIELD_MAP", {})
-    placed = False
-    for key, message in error.fields.items():
-        name = field_map.get(key, key)
-        if name in form.fields:
-            form.add_error(name, message)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
 
 
 # --- transition forms: each returns (note, payload) for services.transition -------------------------

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from yizhan.accounts.models import User
 from yizhan.audit import services as audit
 from yizhan.audit.models import AuditAction
+from yizhan.core.calendar import calendar_overrides
 from yizhan.core.errors import InvalidInput, NotFound
 from yizhan.lib import pii, querycode
 from yizhan.lib.workdays import add_workdays
-from yizhan.matters.deadlines import calendar_overrides
 from yizhan.matters.models import Matter, MatterEvent, Requester, RequesterGroup, Transfer
 from yizhan.matters.states import OPEN_STATES
 

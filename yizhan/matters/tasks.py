@@ -6,9 +6,11 @@ from dataclasses import asdict
 
 from django_tasks import task
 
+from yizhan.core.periodic import periodic
 from yizhan.matters.services import sweep_deadlines
 
 
+@periodic
 @task()
 def sweep_deadlines_task() -> dict:
     """Flag overdue matters and escalate them to their supervisors (idempotent)."""

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from yizhan.accounts import roles
 from yizhan.accounts.models import User
 from yizhan.core.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
+from yizhan.core.forms import apply_errors
 from yizhan.lib import pii, querycode
 from yizhan.matters import selectors, services
 from yizhan.matters.deadlines import working_days_left
@@ -25,7 +26,6 @@ from yizhan.matters.forms import (
     AttachmentForm,
     HandOverForm,
     RegistrationForm,
-    apply_errors,
     transition_form,
 )
 from yizhan.matters.models import Channel, LegalDomain, Matter, ServiceType

@@ -11,13 +11,12 @@ from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from yizhan.api.auth import STAFF_AUTH
-from yizhan.api.pagination import paginate
 from yizhan.core.errors import NotFound
+from yizhan.core.http.pagination import paginate
 from yizhan.orgs.models import Organization, Region
 from yizhan.orgs.selectors import visible_orgs
 
-router = Router(tags=["组织机构"], auth=STAFF_AUTH)
+staff_router = Router(tags=["组织机构"])
 
 
 class WindowOut(Schema):
@@ -94,7 +93,7 @@ def _org(o: Organization) -> dict[str, Any]:
     }
 
 
-@router.get("/orgs", response=OrgPage, summary="单位列表")
+@staff_router.get("/orgs", response=OrgPage, summary="单位列表")
 def list_orgs(request: HttpRequest, filters: Query[OrgFilters]) -> dict[str, Any]:
     qs = visible_orgs(request.user).filter(is_active=True)
     if filters.kind:
@@ -109,7 +108,7 @@ def list_orgs(request: HttpRequest, filters: Query[OrgFilters]) -> dict[str, Any
     return {"items": [_org(o) for o in items], "next_cursor": next_cursor}
 
 
-@router.get("/orgs/{org_id}", response=OrgDetailOut, summary="单位详情（窗口、人员）")
+@staff_router.get("/orgs/{org_id}", response=OrgDetailOut, summary="单位详情（窗口、人员）")
 def get_org(request: HttpRequest, org_id: int) -> dict[str, Any]:
     org = visible_orgs(request.user).filter(pk=org_id).first()
     if org is None:
@@ -133,7 +132,7 @@ def get_org(request: HttpRequest, org_id: int) -> dict[str, Any]:
     return data
 
 
-@router.get("/regions", response=list[RegionOut], summary="行政区划")
+@staff_router.get("/regions", response=list[RegionOut], summary="行政区划")
 def list_regions(request: HttpRequest, parent: str | None = None) -> list[dict[str, Any]]:
     qs = Region.objects.filter(parent__code=parent) if parent else Region.objects.filter(parent__isnull=True)
     return [

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from yizhan.accounts.models import ApiToken
 from yizhan.core.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
-from yizhan.core.testing import VALID_ID, drive
 from yizhan.knowledge import cases
 from yizhan.knowledge.models import Article, CaseStatus, TypicalCase
 from yizhan.knowledge.tests.test_knowledge import corpus  # noqa: F401 - fixture
+from yizhan.matters.testing import VALID_ID, drive
 
 PASSWORD = "Test-pass-2026"
 PLANTED = (

@@ -269,14 +269,3 @@ def test_a_failed_warm_up_is_logged_and_the_first_search_tries_again(corpus, mon
     monkeypatch.setattr(services, "_build", real_build)
     hits = services.search("老板拖欠工资怎么办", k=3)
     assert hits
-
-
-def test_each_web_worker_warms_search_in_the_background(monkeypatch):
-    import threading
-
-    from yizhan import gunicorn_conf
-
-    called = threading.Event()
-    monkeypatch.setattr(services, "warm_search", called.set)
-    gunicorn_conf.post_worker_init(None)
-    assert called.wait(5)

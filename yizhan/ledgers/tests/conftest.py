@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from yizhan.core.testing import drive, register
 from yizhan.ledgers.definitions import ledger_rows
 from yizhan.matters import services
 from yizhan.matters.models import Matter
+from yizhan.matters.testing import drive, register
 
 
 def transfer(matter: Matter, to_org: Any, actor: Any) -> Matter:

@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from yizhan.accounts.models import ApiToken
-from yizhan.core.testing import drive
+from yizhan.matters.testing import drive
 
 
 @pytest.fixture

@@ -12,13 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from yizhan.audit.models import AuditLog
-from yizhan.core.testing import VALID_ID, register
+from yizhan.core import pdf
 from yizhan.ledgers import exports
 from yizhan.ledgers.definitions import ledger_rows
 from yizhan.ledgers.models import LedgerExport
 from yizhan.ledgers.services import do_export_ledger
 from yizhan.matters import services
 from yizhan.matters.models import Requester
+from yizhan.matters.testing import VALID_ID, register
 
 ALL_DATES = {"date_from": "", "date_to": ""}
 
@@ -213,7 +214,7 @@ def test_bad_filters_on_an_export_come_back_as_a_message(book, clerk_client):
 
 def test_a_missing_chinese_font_is_a_message_not_a_server_error(book, clerk_client, monkeypatch):
     def no_font() -> str:
-        raise exports.PdfFontUnavailable("服务器上没有可用的中文字体，暂时无法生成PDF，请先导出Excel。")
+        raise pdf.PdfFontUnavailable("服务器上没有可用的中文字体，暂时无法生成PDF，请先导出Excel。")
 
     monkeypatch.setattr(exports, "pdf_font", no_font)
     response = clerk_client.get(url("visits", "pdf"), follow=True)
@@ -224,20 +225,20 @@ def test_a_missing_chinese_font_is_a_message_not_a_server_error(book, clerk_clie
 
 def test_a_configured_font_that_does_not_exist_is_reported(settings):
     settings.PDF_FONT = "/nonexistent/font.ttf"
-    exports.pdf_font.cache_clear()
+    pdf.pdf_font.cache_clear()
     try:
-        with pytest.raises(exports.PdfFontUnavailable) as info:
-            exports.pdf_font()
+        with pytest.raises(pdf.PdfFontUnavailable) as info:
+            pdf.pdf_font()
         assert "/nonexistent/font.ttf" in info.value.message
     finally:
-        exports.pdf_font.cache_clear()
+        pdf.pdf_font.cache_clear()
 
 
 def test_a_font_without_chinese_glyphs_is_not_used():
     dejavu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
     if not Path(dejavu).is_file():
         pytest.skip("DejaVu Sans is not installed")
-    assert exports._load(dejavu, 0) is None
+    assert pdf._load(dejavu, 0) is None
 
 
 def test_unknown_format_or_ledger_is_not_found(clerk_client, district):
@@ -247,7 +248,7 @@ def test_unknown_format_or_ledger_is_not_found(clerk_client, district):
 
 def test_pdf_widths_fill_the_page(district, users):
     result = ledger_rows(users["clerk"], "visits", {})
-    font = exports.pdf_font()
+    font = pdf.pdf_font()
     available = exports.PAGE[0] - 2 * exports.MARGIN_X
     widths = exports.pdf_column_widths(result.columns, 5000, font, available)
     assert sum(widths) == pytest.approx(available)

@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from yizhan.core.errors import InvalidInput
-from yizhan.core.testing import register
 from yizhan.ledgers.tests.conftest import numbers, transfer
 from yizhan.matters import services
+from yizhan.matters.testing import register
 
 
 def at(day: datetime.date, hour: int = 10) -> datetime.datetime:

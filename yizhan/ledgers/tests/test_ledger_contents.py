@@ -6,11 +6,11 @@ import re
 import pytest
 
 from yizhan.core.errors import Forbidden, NotFound
-from yizhan.core.testing import register
 from yizhan.ledgers import definitions
 from yizhan.ledgers.definitions import LEDGERS, ledger_rows
 from yizhan.ledgers.tests.conftest import column, numbers, transfer
 from yizhan.matters import services
+from yizhan.matters.testing import register
 
 
 def test_there_are_the_six_ledgers_of_the_xian_plan():

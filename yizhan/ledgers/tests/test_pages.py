@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from yizhan.core.testing import register
+from yizhan.matters.testing import register
 
 
 @pytest.fixture

@@ -14,11 +14,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from yizhan.core.demo.district import District
-from yizhan.core.testing import registration
 from yizhan.legalaid import services
 from yizhan.legalaid.models import LegalAidCase, Source
 from yizhan.legalaid.states import CaseStage
+from yizhan.matters.testing import registration
 
 S = CaseStage
 PASSWORD = "Test-pass-2026"
@@ -63,7 +62,7 @@ class Clock:
 
 
 class Flow:
-    def __init__(self, district: District) -> None:
+    def __init__(self, district: Any) -> None:
         self.district = district
         self.users = district.users
         self.lawyer = district.lawyers[0]  # firm 0, linked to the "lawyer" account, ≥ 5 years' defence
@@ -161,7 +160,7 @@ class Flow:
 
 
 @pytest.fixture
-def flow(district: District) -> Flow:
+def flow(district: Any) -> Flow:
     return Flow(district)
 
 

@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 
 from yizhan.accounts.models import ApiToken
-from yizhan.core.testing import VALID_ID
 from yizhan.legalaid.models import HardshipStandard, LegalAidCase, ScopeExtension, StandardKind
 from yizhan.legalaid.states import STEPS, CaseStage
+from yizhan.matters.testing import VALID_ID
 from yizhan.rules.legal_aid import PUBLIC_KEYS
 
 URL = "/api/v1/legal-aid/eligibility"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from yizhan.core.testing import register
 from yizhan.legalaid.models import LegalAidCase
+from yizhan.matters.testing import register
 
 PASSWORD = "Test-pass-2026"
 

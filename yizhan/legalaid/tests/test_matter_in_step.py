@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from yizhan.ledgers.definitions import ledger_rows
+from yizhan.ledgers.selectors import ledger_rows
 from yizhan.legalaid import services
 from yizhan.matters.models import Outcome, TransferStatus
 from yizhan.matters.states import MatterState as M
@@ -180,7 +180,7 @@ def test_tracking_page_shows_stage_steps_and_dates_but_no_personal_data(client, 
 
 
 def test_tracking_page_of_a_plain_matter_has_no_legal_aid_section(client, district):
-    from yizhan.core.testing import register
+    from yizhan.matters.testing import register
 
     matter = register(district.users["clerk"])
     html = client.get(f"/track/{matter.query_code}/").content.decode()

@@ -8,9 +8,9 @@ import datetime
 
 import pytest
 
-from yizhan.core.testing import VALID_ID, register
 from yizhan.legalaid.models import LegalAidCase, ProgressReport
 from yizhan.legalaid.states import STEPS
+from yizhan.matters.testing import VALID_ID, register
 
 from .conftest import PASSWORD, S
 

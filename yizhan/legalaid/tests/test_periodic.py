@@ -8,7 +8,7 @@ import json
 from django.utils import timezone
 
 from yizhan.accounts.models import ApiToken
-from yizhan.core.management.commands.worker import enqueue_periodic_jobs
+from yizhan.core.periodic import enqueue_periodic_tasks
 from yizhan.legalaid.models import LegalAidCase
 from yizhan.legalaid.states import CaseStage
 from yizhan.legalaid.tests.test_api import APPLICATION
@@ -29,13 +29,13 @@ def test_periodic_jobs_deem_an_application_withdrawn_after_the_materials_period(
     )
     case = LegalAidCase.objects.get(number=number)
     assert case.stage == CaseStage.AWAITING_MATERIALS
-    enqueue_periodic_jobs()  # immediate backend in tests: runs now
+    enqueue_periodic_tasks()  # immediate backend in tests: runs now
     case.refresh_from_db()
     assert case.stage == CaseStage.AWAITING_MATERIALS  # the period has not run out
     LegalAidCase.objects.filter(pk=case.pk).update(
         materials_due=timezone.localdate() - datetime.timedelta(days=1)
     )
-    enqueue_periodic_jobs()
+    enqueue_periodic_tasks()
     case.refresh_from_db()
     assert case.stage == CaseStage.WITHDRAWN
     assert case.matter.state == "withdrawn"

@@ -9,10 +9,10 @@ import datetime
 import pytest
 
 from yizhan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from yizhan.core.testing import register, registration
 from yizhan.legalaid import clocks, services
 from yizhan.legalaid.models import LegalAidCase, Source
 from yizhan.matters.services import RequesterData
+from yizhan.matters.testing import register, registration
 
 from .conftest import S, at
 

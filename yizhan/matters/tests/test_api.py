@@ -5,8 +5,8 @@ import json
 import pytest
 
 from yizhan.accounts.models import ApiToken
-from yizhan.core.testing import VALID_ID, drive
 from yizhan.matters.models import Matter
+from yizhan.matters.testing import VALID_ID, drive
 
 
 @pytest.fixture

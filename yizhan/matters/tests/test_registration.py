@@ -7,11 +7,11 @@ from django.db import connection
 
 from yizhan.audit.models import AuditLog
 from yizhan.core.errors import Forbidden, InvalidInput
-from yizhan.core.testing import VALID_ID, register, registration
 from yizhan.lib import pii
 from yizhan.matters import selectors, services
 from yizhan.matters.models import Matter, RequesterGroup, TimeLimitRule
 from yizhan.matters.services import RequesterData
+from yizhan.matters.testing import VALID_ID, register, registration
 
 
 def test_the_registering_clerk_is_first_responsible_and_the_matter_gets_codes(district, users):

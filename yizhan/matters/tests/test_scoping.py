@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from yizhan.accounts.models import ApiToken
-from yizhan.core.testing import drive, register
 from yizhan.matters import selectors
+from yizhan.matters.testing import drive, register
 
 
 @pytest.fixture

@@ -3,10 +3,10 @@
 import pytest
 
 from yizhan.core.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
-from yizhan.core.testing import PATHS, drive, register, step_arguments
 from yizhan.matters import services
 from yizhan.matters.models import Transfer, TransferStatus
 from yizhan.matters.states import TRANSITIONS, MatterState
+from yizhan.matters.testing import PATHS, drive, register, step_arguments
 
 STAFF_CODES = [code for code, t in TRANSITIONS.items() if t.actor == "holder"]
 PAIRS = [(state, code) for state in PATHS for code in STAFF_CODES]

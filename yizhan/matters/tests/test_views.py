@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from yizhan.core.testing import VALID_ID, drive, register
 from yizhan.matters.models import Matter, ServiceType
+from yizhan.matters.testing import VALID_ID, drive, register
 
 PASSWORD = "Test-pass-2026"
 

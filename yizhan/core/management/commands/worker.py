@@ -1,8 +1,9 @@
 """Background worker with a small scheduler for periodic jobs.
 
-A scheduler thread enqueues the periodic jobs every ``YIZHAN_SWEEP_INTERVAL_MINUTES``; the main
-thread runs the configured backend's worker (``db_worker`` for the database backend, ``rqworker`` for
-Redis). The periodic jobs are idempotent, so several workers may run side by side.
+A scheduler thread enqueues the periodic jobs that the apps declare (``yizhan.core.periodic``) every
+``YIZHAN_SWEEP_INTERVAL_MINUTES``; the main thread runs the configured backend's worker (``db_worker``
+for the database backend, ``rqworker`` for Redis). The periodic jobs are idempotent, so several
+workers may run side by side.
 """
 
 from __future__ import annotations
@@ -15,15 +16,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from yizhan.core.periodic import enqueue_periodic_tasks
+
 logger = logging.getLogger("yizhan.worker")
-
-
-def enqueue_periodic_jobs() -> None:
-    from yizhan.legalaid.tasks import sweep_materials_task
-    from yizhan.matters.tasks import sweep_deadlines_task
-
-    sweep_deadlines_task.enqueue()
-    sweep_materials_task.enqueue()
 
 
 class Command(BaseCommand):
@@ -35,7 +30,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["once"]:
-            enqueue_periodic_jobs()
+            enqueue_periodic_tasks()
             if settings.TASKS_BACKEND == "database":
                 call_command("db_worker", batch=True, startup_delay=False, reload=False)
             return
@@ -46,7 +41,7 @@ class Command(BaseCommand):
             def schedule() -> None:
                 while not stop.is_set():
                     try:
-                        enqueue_periodic_jobs()
+                        enqueue_periodic_tasks()
                     except Exception:
                         logger.exception("could not enqueue periodic jobs")
                     stop.wait(interval)

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
-from yizhan.core.management.commands.demo import accounts_path
+from yizhan.demo.management.commands.demo import accounts_path
 from yizhan.orgs.models import Organization
 
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django_ratelimit.exceptions import Ratelimited
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+
+from yizhan.core.errors import DomainError
 
 
 def error_response(
@@ -64,3 +69,38 @@ def validation_fields(errors: list[dict[str, Any]]) -> dict[str, str]:
         message = _MESSAGES.get(error.get("type", ""), "")
         fields[name or "body"] = _(message) if message else str(error.get("msg", _("取值无效。")))
     return fields
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    """Every failure of an API call answers in the error shape above, with a 4xx status."""
+
+    @api.exception_handler(DomainError)
+    def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        return error_response(exc.status, exc.code, exc.message, exc.fields)
+
+    @api.exception_handler(ValidationError)
+    def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        fields = validation_fields(exc.errors)
+        return error_response(422, "invalid", _("请求数据有误，请检查标出的字段。"), fields)
+
+    @api.exception_handler(AuthenticationError)
+    def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return error_response(401, "unauthenticated", _("请先登录或提供有效的接口令牌。"))
+
+    @api.exception_handler(AuthorizationError)
+    def _unauthorised(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+        return error_response(403, "forbidden", _("没有权限。"))
+
+    @api.exception_handler(Http404)
+    def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return error_response(404, "not_found", _("资源不存在。"))
+
+    @api.exception_handler(Ratelimited)
+    def _rate_limited(request: HttpRequest, exc: Ratelimited) -> HttpResponse:
+        response = error_response(429, "rate_limited", _("请求过于频繁，请稍后再试。"))
+        response["Retry-After"] = "1"
+        return response
+
+    @api.exception_handler(HttpError)
+    def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return error_response(exc.status_code, "error", str(exc))

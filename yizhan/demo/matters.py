@@ -19,10 +19,10 @@ from django.utils import timezone
 from yizhan.accounts.models import User
 from yizhan.audit import services as audit
 from yizhan.audit.models import AuditAction
+from yizhan.core.calendar import calendar_overrides
 from yizhan.core.models import Sequence
 from yizhan.lib import pii, querycode
 from yizhan.lib.workdays import add_workdays
-from yizhan.matters.deadlines import calendar_overrides
 from yizhan.matters.models import (
     Channel,
     CreatedVia,

@@ -9,8 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from yizhan.core.demo.district import ROLE_ACCOUNTS, build_district
-from yizhan.core.demo.matters import generate_matters
+from yizhan.demo.district import ROLE_ACCOUNTS, build_district
+from yizhan.demo.matters import generate_matters
 from yizhan.orgs.models import Organization
 
 ACCOUNTS_FILE = "demo-accounts.txt"

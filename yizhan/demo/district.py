@@ -512,7 +512,7 @@ def build_district(*, small: bool = False, seed: int = 20180627, password: str |
 
     _accounts(district, password)
     _rosters(district, rng)
-    from yizhan.legalaid.demo import seed_demo_configuration
+    from yizhan.demo.legal_aid import seed_demo_configuration
 
     seed_demo_configuration(province.code[:2])
     return district

@@ -9,7 +9,7 @@ from yizhan.matters.models import Matter, MatterEvent, Requester
 
 
 def test_demo_matters_are_consistent_with_the_state_machine(district):
-    from yizhan.core.demo.matters import generate_matters
+    from yizhan.demo.matters import generate_matters
     from yizhan.matters.states import TRANSITIONS
 
     list(generate_matters(300, seed=3))
@@ -30,8 +30,8 @@ def test_demo_matters_are_consistent_with_the_state_machine(district):
 
 
 def test_a_further_registration_continues_the_numbering(district, users):
-    from yizhan.core.demo.matters import generate_matters
-    from yizhan.core.testing import register
+    from yizhan.demo.matters import generate_matters
+    from yizhan.matters.testing import register
 
     list(generate_matters(50, seed=4))
     matter = register(users["clerk"])
