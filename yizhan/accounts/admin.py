@@ -11,7 +11,7 @@ class YizhanUserAdmin(UserAdmin):
     search_fields = ("username", "full_name")
     autocomplete_fields = ("unit",)
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("一站", {"fields": ("full_name", "unit", "is_integration")}),
     )
 

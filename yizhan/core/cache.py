@@ -20,7 +20,7 @@ _MISSING = object()
 
 
 def _version(namespace: str) -> int:
-    return int(cache.get_or_set(f"yz:v:{namespace}", 1, None))
+    return int(cache.get_or_set(f"yz:v:{namespace}", 1, None) or 1)
 
 
 def cached(namespace: str, key: str, loader: Callable[[], T], timeout: int = TIMEOUT) -> T:

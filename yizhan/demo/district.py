@@ -554,7 +554,7 @@ def _accounts(district: District, password: str | None) -> None:
     lawyer.user = district.users["lawyer"]
     lawyer.criminal_practice_years = max(lawyer.criminal_practice_years, 5)
     lawyer.save(update_fields=["user", "criminal_practice_years"])
-    User.objects.filter(pk=lawyer.user_id).update(full_name=lawyer.name)
+    User.objects.filter(pk=district.users["lawyer"].pk).update(full_name=lawyer.name)
     district.users["lawyer"].full_name = lawyer.name
     # the centre's lawyer on window duty and the hotline agent have public profiles
     Person.objects.create(

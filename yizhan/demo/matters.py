@@ -11,6 +11,7 @@ import datetime
 import random
 from collections import Counter
 from collections.abc import Iterator
+from collections.abc import Sequence as SequenceOf
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -143,7 +144,7 @@ TITLES = {
 }
 
 
-def _pick(rng: random.Random, table: list[tuple[str, float]]) -> str:
+def _pick(rng: random.Random, table: SequenceOf[tuple[str, float]]) -> str:
     return rng.choices([k for k, _ in table], weights=[w for _, w in table])[0]
 
 
@@ -173,9 +174,10 @@ def _context(rng: random.Random) -> Context:
         by_kind.setdefault(org.kind, []).append(org)
     center = by_kind[OrgKind.CENTER][0]
     committees = by_kind.get(OrgKind.MEDIATION_COMMITTEE, [])
-    staff = {}
+    staff: dict[int, User] = {}
     for user in User.objects.filter(is_active=True, unit__isnull=False).order_by("id"):
-        staff.setdefault(user.unit_id, user)
+        if user.unit_id is not None:
+            staff.setdefault(user.unit_id, user)
     fallback = User.objects.filter(username="clerk").first() or User.objects.filter(unit=center).first()
     if fallback is None:
         raise RuntimeError("the demo district has no staff account at the centre")

@@ -38,7 +38,10 @@ def run_idempotent(
         return status, response, False
     if len(key) > 128:
         raise InvalidInput(_("Idempotency-Key 过长。"), fields={HEADER: _("不能超过128个字符。")})
-    user = request.user
+    if not request.user.is_authenticated:  # keys are per user: an anonymous call is never replayed
+        status, response = create()
+        return status, response, False
+    user: Any = request.user  # the project's user model (settings.AUTH_USER_MODEL)
     fingerprint = _fingerprint(body)
 
     def replay(record: IdempotencyRecord) -> tuple[int, Any, bool]:

@@ -81,14 +81,17 @@ def test_the_same_key_with_another_body_is_a_conflict(api, district):
 
 
 def test_a_failed_create_does_not_burn_the_key(api, district):
+    """A create refused by the service stores nothing under its key: the client corrects the body and
+    retries with the same key, and gets a new matter (not a replay of the 422, not a 409)."""
     bad = api.post("/matters", {**BODY, "service_type": "nope"}, HTTP_IDEMPOTENCY_KEY="k2")
     assert bad.status_code == 422
-    good = api.post(
-        "/matters",
-        {**BODY, "service_type": "nope"} | {"service_type": "consultation"},
-        HTTP_IDEMPOTENCY_KEY="k3",
-    )
-    assert good.status_code == 201
+    assert not Matter.objects.exists()
+    good = api.post("/matters", {**BODY, "service_type": "consultation"}, HTTP_IDEMPOTENCY_KEY="k2")
+    assert good.status_code == 201, good.content
+    again = api.post("/matters", {**BODY, "service_type": "consultation"}, HTTP_IDEMPOTENCY_KEY="k2")
+    assert again.status_code == 200  # a replay
+    assert again.json()["number"] == good.json()["number"]
+    assert Matter.objects.count() == 1
 
 
 @pytest.mark.parametrize(
