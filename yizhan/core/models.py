@@ -8,10 +8,46 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 
-class CalendarOverride(models.Model):
-    """A day whose working/non-working status an administrator fixed, e.g. next year's 调休 days before
-    the ``chinesecalendar`` package is updated."""
+class HolidayNotice(models.Model):
+    """The State Council's notice of a year's holidays (国务院办公厅关于某年部分节假日安排的通知), as the
+    system administrator entered it: its days (``CalendarOverride`` rows) decide that whole year and
+    supersede the calendar package and the holidays computed from 《全国年节及纪念日放假办法》."""
 
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    title = models.CharField(_("通知名称"), max_length=255)
+    document_number = models.CharField(_("文号"), max_length=64, blank=True)
+    published_on = models.DateField(_("发布日期"), null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("录入时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("年度节假日安排")
+        verbose_name_plural = _("年度节假日安排")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.title}"
+
+
+class CalendarOverride(models.Model):
+    """A day whose working/non-working status is fixed: a day of a yearly notice (``notice`` set), or a
+    single day an administrator fixed (e.g. a local arrangement)."""
+
+    notice = models.ForeignKey(
+        HolidayNotice,
+        verbose_name=_("所属年度安排"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="days",
+    )
     date = models.DateField(_("日期"), unique=True)
     is_workday = models.BooleanField(_("是否工作日"))
     note = models.CharField(_("说明"), max_length=128, blank=True)

@@ -20,10 +20,10 @@ from django.utils import timezone
 from yizhan.accounts.models import User
 from yizhan.audit import services as audit
 from yizhan.audit.models import AuditAction
-from yizhan.core.calendar import calendar_overrides
+from yizhan.core.calendar import work_calendar
 from yizhan.core.models import Sequence
 from yizhan.lib import pii, querycode
-from yizhan.lib.workdays import add_workdays
+from yizhan.lib.workdays import WorkCalendar, add_workdays
 from yizhan.matters.models import (
     Channel,
     CreatedVia,
@@ -154,7 +154,7 @@ class Context:
     domains: dict[str, LegalDomain]
     services: dict[str, ServiceType]
     limits: dict[int, int]
-    overrides: dict[datetime.date, bool]
+    calendar: WorkCalendar
     center: Organization
     hotline: Organization
     stations: list[Organization]
@@ -195,7 +195,7 @@ def _context(rng: random.Random) -> Context:
         domains={d.code: d for d in LegalDomain.objects.all()},
         services=services,
         limits=limits,
-        overrides=calendar_overrides(),
+        calendar=work_calendar(),
         center=center,
         hotline=(by_kind.get(OrgKind.HOTLINE) or [center])[0],
         stations=by_kind.get(OrgKind.STATION, [center]),
@@ -280,7 +280,7 @@ def _one(ctx: Context, batch: Batch, start: datetime.date, days: int, today: dat
     year = timezone.localtime(registered).year
     ctx.seq_by_year[year] += 1
     service = ctx.services[service_code]
-    due = add_workdays(timezone.localtime(registered).date(), ctx.limits.get(service.pk, 10), ctx.overrides)
+    due = add_workdays(timezone.localtime(registered).date(), ctx.limits.get(service.pk, 10), ctx.calendar)
     village = rng.choice(ctx.villages)
     matter = Matter(
         number=f"{receiving.region.code[:6]}{year}{ctx.seq_by_year[year]:07d}",

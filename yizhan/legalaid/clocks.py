@@ -14,8 +14,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yizhan.core.calendar import calendar_overrides
-from yizhan.lib.workdays import DueDate, add_days_rolling, add_workdays
+from yizhan.core.calendar import Unit, deadline, work_calendar
+from yizhan.lib.workdays import DueDate
 
 DECISION_DAYS = 7  # 第四十三条第一款: 七日内审查并作出决定
 ASSIGN_DAYS = 3  # 第四十三条第一款 / 第三十六条: 三日内指派
@@ -26,11 +26,12 @@ FORMALITIES_DAYS_DEFAULT = 7  # 第四十四条第二款: 受援人应当及时�
 
 
 def statutory_due(start: datetime.datetime | datetime.date, days: int) -> DueDate:
+    """The last day of a statutory period, counted by the one deadline calculator
+    (``yizhan.core.calendar.deadline``: 民法典第二百零一条、第二百零三条)."""
     day = timezone.localtime(start).date() if isinstance(start, datetime.datetime) else start
-    overrides = calendar_overrides()
-    if getattr(settings, "LEGAL_AID_WORKING_DAYS", False):
-        return add_workdays(day, days, overrides)
-    return add_days_rolling(day, days, overrides)
+    unit: Unit = "workday" if getattr(settings, "LEGAL_AID_WORKING_DAYS", False) else "day"
+    result = deadline(day, days, unit)
+    return DueDate(result.due, result.provisional)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,15 @@ class Clock:
     started: datetime.datetime | None
     due: datetime.date | datetime.datetime | None
     done: datetime.datetime | None
+
+    @property
+    def provisional(self) -> bool:
+        """The due date lies in a year whose holiday arrangement is not published yet: it was computed
+        from the holidays fixed by law and may move when the notice is entered."""
+        if self.due is None or self.done is not None:
+            return False
+        due = timezone.localtime(self.due).date() if isinstance(self.due, datetime.datetime) else self.due
+        return work_calendar().is_provisional(due)
 
     @property
     def status(self) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 
 from yizhan.core.cache import cached
-from yizhan.core.calendar import calendar_overrides
-from yizhan.lib.workdays import DueDate, add_workdays, workdays_between
+from yizhan.core.calendar import work_calendar
+from yizhan.lib.workdays import DueDate, WorkCalendar, add_workdays, workdays_between
 from yizhan.matters.models import ServiceType, TimeLimitRule
 from yizhan.orgs.models import Region
 from yizhan.orgs.selectors import region_chain
@@ -31,14 +31,14 @@ def due_date_for(
     service_type: ServiceType,
     region: Region | None,
     start: datetime.date,
-    overrides: dict[datetime.date, bool] | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> DueDate | None:
     rule = time_limit_for(service_type, region)
     if rule is None:
         return None
-    return add_workdays(start, rule.working_days, calendar_overrides() if overrides is None else overrides)
+    return add_workdays(start, rule.working_days, work_calendar() if calendar is None else calendar)
 
 
 def working_days_left(due: datetime.date, today: datetime.date) -> int:
     """Working days from today to the due date (0 on the due day, negative when overdue)."""
-    return workdays_between(today, due, calendar_overrides())
+    return workdays_between(today, due, work_calendar())

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from yizhan.accounts.models import User
 from yizhan.audit import services as audit
 from yizhan.audit.models import AuditAction
-from yizhan.core.calendar import calendar_overrides
+from yizhan.core.calendar import work_calendar
 from yizhan.core.errors import InvalidInput, NotFound
 from yizhan.lib import pii, querycode
 from yizhan.lib.workdays import add_workdays
@@ -123,7 +123,7 @@ def overdue_matters(user: User, today: datetime.date | None = None) -> QuerySet[
 def near_due_matters(user: User, today: datetime.date | None = None, days: int = 2) -> QuerySet[Matter]:
     """Open matters due within ``days`` working days (not yet overdue)."""
     today = today or timezone.localdate()
-    horizon = add_workdays(today, days, calendar_overrides()).date
+    horizon = add_workdays(today, days, work_calendar()).date
     return (
         visible_matters(user)
         .filter(state__in=OPEN_STATES, due_date__gte=today, due_date__lte=horizon)

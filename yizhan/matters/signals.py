@@ -1,16 +1,14 @@
-"""Invalidate cached reference data, time limits and the calendar when they change."""
+"""Invalidate cached reference data and time limits when they change."""
 
 from django.db.models.signals import post_delete, post_save
 
 from yizhan.core.cache import bump_on_change
-from yizhan.core.models import CalendarOverride
 from yizhan.matters.models import LegalDomain, ServiceType, TimeLimitRule
 
 for model, namespace in (
     (LegalDomain, "reference"),
     (ServiceType, "reference"),
     (TimeLimitRule, "time_limits"),
-    (CalendarOverride, "calendar"),
 ):
     receiver = bump_on_change(namespace)
     uid = f"yz-bump-{model.__name__}"
