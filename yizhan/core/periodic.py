@@ -34,9 +34,6 @@ def periodic_tasks() -> list[Any]:
     return [_PERIODIC[name] for name in sorted(_PERIODIC)]
 
 
-def enqueue_periodic_tasks() -> list[str]:
-    """Enqueue each periodic task once; returns their names."""
-    tasks = periodic_tasks()
-    for task in tasks:
-        task.enqueue()
-    return [getattr(task, "module_path", repr(task)) for task in tasks]
+def enqueue_periodic_tasks() -> list[Any]:
+    """Enqueue each periodic task once; returns their ``TaskResult``s."""
+    return [task.enqueue() for task in periodic_tasks()]

@@ -20,6 +20,10 @@ from yizhan.core.periodic import enqueue_periodic_tasks
 
 logger = logging.getLogger("yizhan.worker")
 
+# the job class of django-tasks' RQ backend: RQ's own runs a Task as if it were the function
+# ("'Task' object is not callable")
+RQ_JOB_CLASS = "django_tasks_rq.Job"
+
 
 class Command(BaseCommand):
     help = "运行后台任务处理进程（含定时督办扫描）"
@@ -30,9 +34,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["once"]:
-            enqueue_periodic_tasks()
+            results = enqueue_periodic_tasks()
             if settings.TASKS_BACKEND == "database":
                 call_command("db_worker", batch=True, startup_delay=False, reload=False)
+            elif settings.TASKS_BACKEND == "redis":
+                call_command("rqworker", "default", burst=True, job_class=RQ_JOB_CLASS)
+            for result in results:
+                result.refresh()
+                self.stdout.write(f"{result.task.module_path} {result.status}")
             return
         if not options["no_scheduler"]:
             stop = threading.Event()
@@ -48,7 +57,7 @@ class Command(BaseCommand):
 
             threading.Thread(target=schedule, name="yizhan-scheduler", daemon=True).start()
         if settings.TASKS_BACKEND == "redis":
-            call_command("rqworker", "default", with_scheduler=True)
+            call_command("rqworker", "default", with_scheduler=True, job_class=RQ_JOB_CLASS)
         elif settings.TASKS_BACKEND == "database":
             call_command("db_worker", reload=False)
         else:
