@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from yizhan.core.errors import InvalidInput
-from yizhan.ledgers.definitions import LEDGERS, ledger_rows
+from yizhan.ledgers.catalogue import LEDGERS, ledger_rows
 from yizhan.ledgers.services import do_export_ledger
 
 staff_router = Router(tags=["台帐"])

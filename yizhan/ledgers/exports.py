@@ -50,7 +50,7 @@ from reportlab.platypus import (
 )
 
 from yizhan.core.pdf import pdf_font
-from yizhan.ledgers.definitions import CellValue, Column, LedgerResult, display
+from yizhan.ledgers.catalogue import CellValue, Column, LedgerResult, display
 
 logger = logging.getLogger(__name__)
 

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from yizhan.ledgers.definitions import LEDGERS, LedgerResult, ledger_rows
+from yizhan.ledgers.catalogue import LEDGERS, LedgerResult, ledger_rows
 
 __all__ = ["LEDGERS", "LedgerResult", "ledger_rows"]

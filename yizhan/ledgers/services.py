@@ -17,7 +17,7 @@ from yizhan.audit import services as audit
 from yizhan.audit.models import AuditAction
 from yizhan.core.errors import Forbidden, InvalidInput, NotFound
 from yizhan.ledgers import exports
-from yizhan.ledgers.definitions import LedgerResult, ledger_rows
+from yizhan.ledgers.catalogue import LedgerResult, ledger_rows
 from yizhan.ledgers.models import LedgerExport
 
 FORMATS: dict[str, str] = {"xlsx": exports.XLSX_CONTENT_TYPE, "pdf": exports.PDF_CONTENT_TYPE}

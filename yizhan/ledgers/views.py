@@ -1,4 +1,4 @@
-"""Staff pages for the six ledgers. Thin: rows come from ``definitions.ledger_rows``, files from
+"""Staff pages for the six ledgers. Thin: rows come from ``catalogue.ledger_rows``, files from
 ``services.do_export_ledger``; these functions only read the query string and render."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from yizhan.accounts.models import User
 from yizhan.core.errors import Forbidden, InvalidInput, NotFound
 from yizhan.core.pdf import PdfFontUnavailable
 from yizhan.ledgers import services
-from yizhan.ledgers.definitions import (
+from yizhan.ledgers.catalogue import (
     FILTER_LABELS,
     LEDGERS,
     Column,

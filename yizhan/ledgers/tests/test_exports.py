@@ -14,7 +14,7 @@ from django.utils import timezone
 from yizhan.audit.models import AuditLog
 from yizhan.core import pdf
 from yizhan.ledgers import exports
-from yizhan.ledgers.definitions import ledger_rows
+from yizhan.ledgers.catalogue import ledger_rows
 from yizhan.ledgers.models import LedgerExport
 from yizhan.ledgers.services import do_export_ledger
 from yizhan.matters import services
