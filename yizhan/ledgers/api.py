@@ -5,15 +5,17 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from yizhan.core.errors import InvalidInput
-from yizhan.ledgers.definitions import LEDGERS, ledger_rows
+from yizhan.accounts.models import User
+from yizhan.core.errors import Forbidden, InvalidInput
+from yizhan.ledgers.catalogue import FILTER_NAMES, LEDGERS
+from yizhan.ledgers.selectors import ledger_rows
 from yizhan.ledgers.services import do_export_ledger
 
 staff_router = Router(tags=["台帐"])
-FILTER_KEYS = ("date_from", "date_to", "org", "channel", "domain", "service_type", "state", "status")
 
 
 class LedgerInfo(Schema):
@@ -31,8 +33,16 @@ class LedgerPage(Schema):
     next_cursor: str | None
 
 
+def _user(request: HttpRequest) -> User:
+    """The authenticated caller (the staff router requires a session or a token)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise Forbidden(_("请先登录。"))
+    return user
+
+
 def _filters(request: HttpRequest) -> dict[str, str]:
-    return {key: request.GET[key] for key in FILTER_KEYS if key in request.GET}
+    return {key: request.GET[key] for key in FILTER_NAMES if key in request.GET}
 
 
 def _offset(cursor: str | None) -> int:
@@ -80,7 +90,7 @@ def ledger_page(
 ) -> dict[str, Any]:
     if not 1 <= limit <= 500:
         raise InvalidInput(_("每页数量有误。"), fields={"limit": _("每页数量应在1到500之间。")})
-    result = ledger_rows(request.user, key, _filters(request))  # type: ignore[arg-type]
+    result = ledger_rows(_user(request), key, _filters(request))
     offset = _offset(cursor)
     rows = list(result.rows(offset, limit + 1))
     keys = [c.key for c in result.columns]
@@ -100,9 +110,7 @@ def ledger_page(
 
 @staff_router.get("/ledgers/{key}/export", summary="导出台帐（xlsx 或 pdf；记入审计日志）")
 def ledger_export(request: HttpRequest, key: str, format: str = "xlsx") -> HttpResponse:
-    file = do_export_ledger(key, _filters(request), format, actor=request.user)  # type: ignore[arg-type]
+    file = do_export_ledger(key, _filters(request), format, actor=_user(request))
     response = HttpResponse(file.content, content_type=file.content_type)
-    from django.utils.encoding import escape_uri_path
-
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(file.filename)}"
     return response

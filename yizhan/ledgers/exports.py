@@ -2,18 +2,15 @@
 landscape, an embedded Chinese TrueType font). Both read the rows of a ``LedgerResult`` lazily, so
 memory stays flat however long the ledger is.
 
-The PDF font: ``settings.PDF_FONT`` if set, else the first usable file among well-known Debian /
-Fedora / Windows paths, else what fontconfig lists for Chinese. ReportLab embeds TrueType outlines
-only (``.ttf``/``.ttc``); OpenType/CFF fonts such as Noto Sans CJK ``.ttc`` are rejected, and every
-candidate must actually contain Chinese glyphs. No usable font raises ``PdfFontUnavailable``, which
-the views turn into a message and the API into a 503 — never a 500.
+The PDF font is the one every PDF of the system uses (``yizhan.core.pdf.pdf_font``). No usable font
+raises ``PdfFontUnavailable``, which the views turn into a message and the API into a 503 — never a
+500.
 """
 
 from __future__ import annotations
 
 import datetime
 import io
-import logging
 from collections.abc import Iterator
 from copy import copy
 from dataclasses import dataclass
@@ -50,9 +47,8 @@ from reportlab.platypus import (
 )
 
 from yizhan.core.pdf import pdf_font
-from yizhan.ledgers.definitions import CellValue, Column, LedgerResult, display
-
-logger = logging.getLogger(__name__)
+from yizhan.ledgers.columns import CellValue, Column, display
+from yizhan.ledgers.selectors import LedgerResult
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_CONTENT_TYPE = "application/pdf"
@@ -91,7 +87,8 @@ XLSX_MAX_TEXT = 32_000
 
 
 def _xlsx_text(value: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", value)[:XLSX_MAX_TEXT]
+    cleaned: str = ILLEGAL_CHARACTERS_RE.sub("", value)  # openpyxl is untyped
+    return cleaned[:XLSX_MAX_TEXT]
 
 
 def to_xlsx(
@@ -272,7 +269,8 @@ def pdf_column_widths(
     shared by the ledger's declared widths, none so narrow that its header breaks badly."""
 
     def text_width(text: str, size: float = BODY_SIZE) -> float:
-        return pdfmetrics.stringWidth(text, font, size) + 2 * PAD + 1
+        width: float = pdfmetrics.stringWidth(text, font, size)  # ReportLab is untyped
+        return width + 2 * PAD + 1
 
     fixed: dict[int, float] = {}
     for index, column in enumerate(columns):

@@ -17,8 +17,8 @@ from yizhan.audit import services as audit
 from yizhan.audit.models import AuditAction
 from yizhan.core.errors import Forbidden, InvalidInput, NotFound
 from yizhan.ledgers import exports
-from yizhan.ledgers.definitions import LedgerResult, ledger_rows
 from yizhan.ledgers.models import LedgerExport
+from yizhan.ledgers.selectors import LedgerResult, ledger_rows
 
 FORMATS: dict[str, str] = {"xlsx": exports.XLSX_CONTENT_TYPE, "pdf": exports.PDF_CONTENT_TYPE}
 
@@ -60,7 +60,7 @@ def do_export_ledger(
 
     Raises ``Forbidden`` without ``ledgers.export_ledgers``, ``InvalidInput`` for bad filters or a
     ledger longer than ``settings.EXPORT_MAX_ROWS`` (code ``too_many_rows``), ``NotFound`` for an
-    unknown ledger or format, and ``exports.PdfFontUnavailable`` when no Chinese font is installed.
+    unknown ledger or format, and ``yizhan.core.pdf.PdfFontUnavailable`` when no Chinese font is installed.
     Every export writes a ``LedgerExport`` row and an audit row.
     """
 
@@ -82,7 +82,7 @@ def do_export_ledger(
         generated_at=now,
     )
     filters = result.filters.as_params()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         record = LedgerExport.objects.create(
             ledger=key, file_format=file_format, filters=filters, rows=result.total, exported_by=actor
         )

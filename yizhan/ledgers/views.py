@@ -1,4 +1,4 @@
-"""Staff pages for the six ledgers. Thin: rows come from ``definitions.ledger_rows``, files from
+"""Staff pages for the six ledgers. Thin: rows come from ``selectors.ledger_rows``, files from
 ``services.do_export_ledger``; these functions only read the query string and render."""
 
 from __future__ import annotations
@@ -24,18 +24,10 @@ from yizhan.accounts.models import User
 from yizhan.core.errors import Forbidden, InvalidInput, NotFound
 from yizhan.core.pdf import PdfFontUnavailable
 from yizhan.ledgers import services
-from yizhan.ledgers.definitions import (
-    FILTER_LABELS,
-    LEDGERS,
-    Column,
-    Ledger,
-    LedgerFilters,
-    LedgerResult,
-    display,
-    get_ledger,
-    ledger_rows,
-    scope_orgs,
-)
+from yizhan.ledgers.catalogue import LEDGERS, Ledger, get_ledger
+from yizhan.ledgers.columns import Column, display
+from yizhan.ledgers.filters import FILTER_LABELS, LedgerFilters, scope_orgs
+from yizhan.ledgers.selectors import LedgerResult, ledger_rows
 from yizhan.matters.models import Channel, LegalDomain, TransferStatus
 from yizhan.matters.states import MatterState
 
@@ -45,8 +37,10 @@ INDEX_FILTERS = ("date_from", "date_to", "org")
 
 
 def _user(request: HttpRequest) -> User:
+    """The signed-in staff member (every page is behind ``login_required``)."""
     user = request.user
-    assert isinstance(user, User)
+    if not isinstance(user, User):
+        raise Forbidden(_("请先登录。"))
     return user
 
 

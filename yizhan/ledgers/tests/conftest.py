@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from yizhan.ledgers.definitions import ledger_rows
+from yizhan.ledgers.selectors import ledger_rows
 from yizhan.matters import services
 from yizhan.matters.models import Matter
 from yizhan.matters.testing import drive, register

@@ -14,8 +14,8 @@ from django.utils import timezone
 from yizhan.audit.models import AuditLog
 from yizhan.core import pdf
 from yizhan.ledgers import exports
-from yizhan.ledgers.definitions import ledger_rows
 from yizhan.ledgers.models import LedgerExport
+from yizhan.ledgers.selectors import ledger_rows
 from yizhan.ledgers.services import do_export_ledger
 from yizhan.matters import services
 from yizhan.matters.models import Requester

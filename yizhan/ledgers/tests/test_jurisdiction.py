@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 
 from yizhan.accounts.models import User
 from yizhan.core.errors import InvalidInput
-from yizhan.ledgers.definitions import LEDGERS
+from yizhan.ledgers.catalogue import LEDGERS
 from yizhan.ledgers.tests.conftest import numbers, transfer
 from yizhan.matters.testing import register
 

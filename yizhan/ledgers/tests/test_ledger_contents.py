@@ -6,8 +6,9 @@ import re
 import pytest
 
 from yizhan.core.errors import Forbidden, NotFound
-from yizhan.ledgers import definitions
-from yizhan.ledgers.definitions import LEDGERS, ledger_rows
+from yizhan.ledgers import catalogue, columns, filters, selectors
+from yizhan.ledgers.catalogue import LEDGERS
+from yizhan.ledgers.selectors import ledger_rows
 from yizhan.ledgers.tests.conftest import column, numbers, transfer
 from yizhan.matters import services
 from yizhan.matters.testing import register
@@ -133,9 +134,9 @@ def test_an_account_without_the_ledger_right_reads_nothing(users):
 
 
 def test_ledgers_read_matters_only_through_the_scoped_selector():
-    source = inspect.getsource(definitions)
+    source = "".join(inspect.getsource(module) for module in (catalogue, columns, filters, selectors))
     assert re.findall(r"Matter\.objects\.\w+", source) == ["Matter.objects.none"]
-    assert "visible_matters(user)" in inspect.getsource(definitions._transfers)
+    assert "visible_matters(user)" in inspect.getsource(catalogue._transfers)
 
 
 def test_a_matter_answered_and_then_followed_up_still_says_it_was_answered(district, users):
