@@ -53,3 +53,19 @@ def test_services_write_inside_transactions():
             assert "transaction.atomic" in source or "transition(" in source or "reveal" in node.name, (
                 node.name
             )
+
+
+#: packages whose application code is free of ``assert`` (ratcheted one package at a time)
+ASSERT_FREE = {"legalaid", "rules"}
+
+
+def test_application_code_checks_explicitly_instead_of_asserting():
+    """``assert`` vanishes under ``python -O``: a check that matters raises a proper exception."""
+    offenders = []
+    for path, tree in python_files():
+        if path.relative_to(ROOT).parts[0] not in ASSERT_FREE:
+            continue
+        offenders += [
+            f"{path.relative_to(ROOT)}:{n.lineno}" for n in ast.walk(tree) if isinstance(n, ast.Assert)
+        ]
+    assert not offenders, offenders

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import AuthenticationError
 
 from yizhan.accounts.models import User
 from yizhan.core.errors import InvalidInput
@@ -22,7 +23,6 @@ from yizhan.legalaid import eligibility, selectors, services
 from yizhan.legalaid.models import Authority, LegalAidCase, Source
 from yizhan.legalaid.states import STEPS, CaseStage
 from yizhan.matters.schemas import MatterIn, registration_data
-from yizhan.orgs.models import Person
 
 public_router = Router(tags=["法律援助"])
 staff_router = Router(tags=["法律援助"])
@@ -317,8 +317,10 @@ class ProgressOut(Schema):
 
 
 def _user(request: HttpRequest) -> User:
+    """The staff member or integration client the router authenticated."""
     user = request.user
-    assert isinstance(user, User)
+    if not isinstance(user, User):
+        raise AuthenticationError()
     return user
 
 
@@ -360,15 +362,13 @@ def case_out(case: LegalAidCase, user: User) -> dict[str, Any]:
         "home_visit": case.home_visit,
         "accessibility_notes": case.accessibility_notes,
         "closed_at": case.closed_at,
-        "allowed_steps": [s.code for s in services.steps_for(case, user)],
+        "allowed_steps": [s.code for s in selectors.steps_for(case, user)],
     }
 
 
 @staff_router.get("/legal-aid/cases", response=CasePage, summary="法律援助案件列表（游标分页）")
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, Any]:
-    qs = selectors.visible_cases(_user(request))
-    if filters.stage:
-        qs = qs.filter(stage=filters.stage)
+    qs = selectors.case_list(_user(request), stage=filters.stage or "")
     items, next_cursor = paginate(qs, filters.cursor, filters.limit)
     return {"items": [_summary(c) for c in items], "next_cursor": next_cursor}
 
@@ -402,7 +402,7 @@ def apply(request: HttpRequest, payload: ApplicationIn) -> Status:
             home_visit=payload.home_visit,
             accessibility_notes=payload.accessibility_notes,
         )
-        return 201, case_out(services.do_apply(application, actor=user), user)
+        return 201, case_out(services.do_register_application(application, actor=user), user)
 
     status, body, replayed = run_idempotent(request, "legalaid.apply", payload.dict(), create)
     return Status(200 if replayed else status, body)
@@ -452,11 +452,11 @@ def take_step(request: HttpRequest, number: str, code: str, payload: StepIn) -> 
         if getattr(payload, key) is not None:
             extra[key] = getattr(payload, key)
     if payload.person_id is not None:
-        person = Person.objects.filter(pk=payload.person_id).first()
+        person = selectors.person_by_id(payload.person_id)
         if person is None:
             raise InvalidInput(_("承办人员不存在。"), fields={"person_id": _("承办人员不存在。")})
         extra["person"] = person
-    services.advance(case, code, actor=user, note=payload.note, **extra)
+    services.do_advance_case(case, code, actor=user, note=payload.note, **extra)
     return case_out(selectors.access_case(user, number), user)
 
 

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yizhan.core.forms import DATE_INPUT, DATETIME_INPUT
+from yizhan.legalaid import selectors
 from yizhan.legalaid.models import Authority, Source
 from yizhan.legalaid.states import CLOSING_MATERIALS, PROVISIONAL_REASONS, TERMINATION_REASONS
 from yizhan.matters.forms import RegistrationForm
@@ -108,7 +109,8 @@ class FactsForm(forms.Form):
         label=_("家庭月收入（元）"), required=False, min_value=0, max_digits=12, decimal_places=2
     )
 
-    def facts(self) -> dict[str, Any]:
+    def legal_aid_facts(self) -> dict[str, Any]:
+        """The facts in the vocabulary of the eligibility engine (``facts`` is the matter's story)."""
         data = self.cleaned_data
         facts: dict[str, Any] = {
             "proceeding": data["proceeding"],
@@ -214,24 +216,23 @@ class ProvisionalForm(StepForm):
         }
 
 
-class AssignForm(StepForm):
-    person = forms.ModelChoiceField(label=_("承办人员"), queryset=Person.objects.none())
-    chosen_by_applicant = forms.BooleanField(label=_("受援人从名册中自选（点援）"), required=False)
+class AssigneeField(forms.ModelChoiceField):
+    """Who may be assigned, with their firm and years of defence practice (第二十六条)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["person"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = (
-            Person.objects.filter(
-                is_active=True, role__in=["lawyer", "legal_aid_worker", "grassroots_legal_worker"]
-            )
-            .select_related("org")
-            .order_by("org__name", "name")
-        )
-        field.label_from_instance = lambda p: (  # type: ignore[attr-defined]
-            f"{p.name}（{p.org.name}，刑辩{p.criminal_practice_years}年）"
-        )
+    def label_from_instance(self, obj: Person) -> str:
+        return f"{obj.name}（{obj.org.name}，刑辩{obj.criminal_practice_years}年）"
+
+
+class RosterField(forms.ModelChoiceField):
+    """The published roster (点援制): name and firm only."""
+
+    def label_from_instance(self, obj: Person) -> str:
+        return f"{obj.name}（{obj.org.name}）"
+
+
+class AssignForm(StepForm):
+    person = AssigneeField(label=_("承办人员"), queryset=selectors.assignable_people())
+    chosen_by_applicant = forms.BooleanField(label=_("受援人从名册中自选（点援）"), required=False)
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -302,30 +303,18 @@ class PublicApplicationForm(FactsForm):
     address = forms.CharField(label=_("住址"), max_length=200, required=False)
     station = forms.ModelChoiceField(
         label=_("向哪个服务站申请"),
-        queryset=Organization.objects.none(),
+        queryset=Organization.objects.filter(
+            kind__in=[OrgKind.STATION, OrgKind.CENTER], is_active=True
+        ).order_by("kind", "name"),
         help_text=_("请选择您住所地或事由发生地的公共法律服务站，由其初审后转交法律援助中心。"),
     )
     title = forms.CharField(label=_("一句话说明您的事情"), max_length=100)
     story = forms.CharField(label=_("具体情况"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
-    preferred_person = forms.ModelChoiceField(
+    preferred_person = RosterField(
         label=_("希望由哪位律师承办（可选，点援）"),
-        queryset=Person.objects.none(),
+        queryset=selectors.roster(),
         required=False,
         empty_label=_("由法律援助中心指派"),
         help_text=_("可以从公布的法律援助人员名册中选择，法律援助中心尽量满足。"),
     )
     consent = forms.BooleanField(label=_("我保证所填情况真实，知道虚假申请将被终止法律援助（第四十八条）"))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        preferred = self.fields["preferred_person"]
-        assert isinstance(preferred, forms.ModelChoiceField)
-        from yizhan.legalaid.services import roster
-
-        preferred.queryset = roster()
-        preferred.label_from_instance = lambda p: f"{p.name}（{p.org.name}）"  # type: ignore[attr-defined]
-        station = self.fields["station"]
-        assert isinstance(station, forms.ModelChoiceField)
-        station.queryset = Organization.objects.filter(
-            kind__in=[OrgKind.STATION, OrgKind.CENTER], is_active=True
-        ).order_by("kind", "name")

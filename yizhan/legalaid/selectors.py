@@ -1,4 +1,8 @@
-"""Scoped reads of legal-aid cases: a case is visible exactly when its matter is."""
+"""Scoped reads of legal-aid cases: a case is visible exactly when its matter is.
+
+Also what a page or the API asks about a case before acting — which steps the actor may take, who is
+on the roster, which clocks have run out — so that views, the API and the services ask the same
+question the same way. Selectors never write and never call the services."""
 
 from __future__ import annotations
 
@@ -10,11 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yizhan.accounts.models import User
-from yizhan.core.errors import NotFound
-from yizhan.legalaid.models import LegalAidCase
-from yizhan.legalaid.states import CaseStage
-from yizhan.matters.models import Matter
+from yizhan.core.errors import InvalidInput, NotFound
+from yizhan.legalaid.models import LegalAidCase, Objection, ProgressReport, Route
+from yizhan.legalaid.states import STEPS, CaseStage, Step, available_steps
+from yizhan.matters.models import EventCode, Matter, MatterEvent
 from yizhan.matters.selectors import visible_matters
+from yizhan.orgs.models import Organization, OrgKind, Person
+from yizhan.rules import legal_aid as rules
 
 S = CaseStage
 OPEN_STAGES = (
@@ -39,6 +45,150 @@ def access_case(user: User, number: str) -> LegalAidCase:
     if case is None:
         raise NotFound(_("案件不存在。"))
     return case
+
+
+def case_list(user: User, *, stage: str = "") -> QuerySet[LegalAidCase]:
+    """The cases ``user`` sees, newest first, optionally in one stage (the staff list and the API)."""
+    cases = visible_cases(user)
+    if stage:
+        cases = cases.filter(stage=stage)
+    return cases.order_by("-id")
+
+
+def visible_to(actor: User, case: LegalAidCase) -> bool:
+    return visible_matters(actor).filter(pk=case.matter_id).exists()
+
+
+def event_log(case: LegalAidCase) -> list[MatterEvent]:
+    """The legal-aid lines of the case's matter timeline, in order."""
+    return list(case.matter.events.filter(code=EventCode.LEGAL_AID).order_by("seq"))
+
+
+def progress_reports(case: LegalAidCase) -> list[ProgressReport]:
+    return list(case.reports.select_related("author"))
+
+
+def objections_of(case: LegalAidCase) -> list[Objection]:
+    return list(case.objections.all())
+
+
+# --- who may do what ------------------------------------------------------------------------------
+
+
+def required_permission(step: Step, case: LegalAidCase) -> str:
+    """The permission ``step`` needs on ``case``: an application that never reached the centre
+    (referred or withdrawn at the station's pre-check) is filed by the station that holds it."""
+    if step.code == "archive" and case.received_at is None:
+        return STEPS["precheck_pass"].permission
+    return step.permission
+
+
+def steps_for(case: LegalAidCase, actor: User) -> list[Step]:
+    """The steps ``actor`` may take on ``case`` in its current stage (what the case page offers)."""
+    return [s for s in available_steps(case.stage) if actor.has_perm(required_permission(s, case))]
+
+
+def may_register_notification(actor: User) -> bool:
+    """Notices are registered by the centre's staff, who assign (第三十六条)."""
+    return actor.has_perm(STEPS["assign"].permission)
+
+
+def is_assignee(case: LegalAidCase, actor: User) -> bool:
+    return case.assignee is not None and case.assignee.user_id == actor.pk
+
+
+def may_report_progress(case: LegalAidCase, actor: User) -> bool:
+    """第四十六条: the assigned aid worker reports, or the centre for them."""
+    return is_assignee(case, actor) or actor.has_perm(STEPS["assign"].permission)
+
+
+def can_report_progress(case: LegalAidCase, actor: User) -> bool:
+    return case.stage == S.ASSIGNED and may_report_progress(case, actor)
+
+
+def may_complete_formalities(actor: User) -> bool:
+    return actor.has_perm(STEPS["provide_provisionally"].permission)
+
+
+def awaits_formalities(case: LegalAidCase) -> bool:
+    """第四十四条第二款: provisional aid whose formalities the recipient has not yet completed."""
+    return case.provisional and case.materials_supplied_at is None and case.stage in (S.GRANTED, S.ASSIGNED)
+
+
+def can_complete_formalities(case: LegalAidCase, actor: User) -> bool:
+    return awaits_formalities(case) and may_complete_formalities(actor)
+
+
+def has_decision_letter(case: LegalAidCase) -> bool:
+    """A decided application has a decision letter; a notified defence has none (第三十六条)."""
+    return bool(case.decision) and case.route != Route.NOTIFICATION
+
+
+# --- assignment -----------------------------------------------------------------------------------
+
+
+def centre_for(unit: Organization) -> Organization:
+    """The legal-aid centre serving ``unit``: the nearest one among the units above it (or itself)."""
+    node: Organization | None = unit
+    while node is not None:
+        if node.kind == OrgKind.LEGAL_AID_CENTER:
+            return node
+        centre = Organization.objects.filter(
+            parent=node, kind=OrgKind.LEGAL_AID_CENTER, is_active=True
+        ).first()
+        if centre is not None:
+            return centre
+        node = node.parent
+    raise InvalidInput(
+        _("没有找到负责该地区的法律援助机构。"),
+        fields={"receiving_org": _("请先在机构名录中设置法律援助中心。")},
+    )
+
+
+def roster() -> QuerySet[Person]:
+    """The published roster applicants may choose from (点援制): active, public lawyers and legal-aid
+    workers who accept citizens' choice — public profile data only."""
+    return (
+        Person.objects.filter(
+            is_active=True,
+            is_public=True,
+            accepts_citizen_choice=True,
+            role__in=rules.AID_PERSONNEL_ROLES,
+        )
+        .select_related("org")
+        .prefetch_related("specialties")
+        .order_by("org__name", "name")
+    )
+
+
+def assignable_people() -> QuerySet[Person]:
+    """Everyone the centre may assign (第十二、十三条): active lawyers, grassroots legal workers and
+    legal-aid staff, published or not."""
+    return (
+        Person.objects.filter(is_active=True, role__in=rules.AID_PERSONNEL_ROLES)
+        .select_related("org")
+        .order_by("org__name", "name")
+    )
+
+
+def person_by_id(person_id: int) -> Person | None:
+    """A person of the directory, whoever they are: the assignment rules say whether they may act."""
+    return Person.objects.filter(pk=person_id).first()
+
+
+def assignment_case(case: LegalAidCase) -> rules.AssignmentCase:
+    """What the assignment rules (第二十五、二十六、二十八、三十六条) look at in ``case``."""
+    return rules.AssignmentCase.from_facts(case.facts, notified=case.route == Route.NOTIFICATION)
+
+
+def needs_senior_defender(case: LegalAidCase) -> bool:
+    """第二十六条: defence where life imprisonment or death may be imposed, or death-penalty review."""
+    return assignment_case(case).needs_senior_defender
+
+
+def assignment_requirements(case: LegalAidCase) -> list[str]:
+    """What the eligibility decision said about whom to assign (e.g. 第二十六条's three years)."""
+    return list(case.eligibility.get("assignment_requirements") or [])
 
 
 def clock_lists(
@@ -108,6 +258,38 @@ def current_due(case: LegalAidCase) -> datetime.date | None:
     return running[0] if running else None
 
 
+def overdue_cases(today: datetime.date | None = None) -> list[tuple[LegalAidCase, str]]:
+    """Cases whose statutory clock has run out, with the clock's article (for the near-due lists)."""
+    today = today or timezone.localdate()
+    late = []
+    for case in LegalAidCase.objects.filter(stage=S.UNDER_REVIEW, decision_due__lt=today):
+        late.append((case, "法律援助法第四十三条第一款"))
+    for case in LegalAidCase.objects.filter(stage=S.GRANTED, assign_due__lt=today):
+        late.append(
+            (
+                case,
+                "法律援助法第三十六条" if case.route == Route.NOTIFICATION else "法律援助法第四十三条第一款",
+            )
+        )
+    for objection in Objection.objects.filter(decided_at__isnull=True, due__lt=today).select_related("case"):
+        late.append((objection.case, "法律援助法第四十九条第二款"))
+    for case in LegalAidCase.objects.filter(
+        provisional=True,
+        stage__in=(S.GRANTED, S.ASSIGNED),
+        materials_supplied_at__isnull=True,
+        formalities_due__lt=today,
+    ):
+        late.append((case, "法律援助法第四十四条第二款"))
+    return late
+
+
+def lapsed_material_requests(today: datetime.date) -> QuerySet[LegalAidCase]:
+    """Applications whose one-time materials period (第四十三条第二款) ended before ``today``."""
+    return LegalAidCase.objects.filter(stage=S.AWAITING_MATERIALS, materials_due__lt=today).select_related(
+        "centre"
+    )
+
+
 def public_summary(matter: Matter) -> dict[str, Any] | None:
     """What the applicant sees by query code about the legal-aid case (SPEC §5): the stage, the dates
     and the statutory deadlines now running, with their articles — never names, numbers or reasons."""
@@ -146,3 +328,12 @@ def eligibility_answer(facts: dict[str, Any], *, on_date: datetime.date | None =
     from yizhan.legalaid.eligibility import public
 
     return public(facts, on_date=on_date)
+
+
+def first_decider(centre: Organization) -> User | None:
+    """The centre's first active user who may decide applications: the periodic sweep acts as them."""
+    return (
+        User.objects.filter(unit=centre, is_active=True, groups__permissions__codename="decide_application")
+        .order_by("id")
+        .first()
+    )

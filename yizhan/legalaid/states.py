@@ -3,7 +3,7 @@
 The case stage is the legal-aid view; the service matter it hangs on moves along in step (transfer to
 the centre at pre-check, accept at receipt, transfer to the aid worker at assignment, conclude at
 decision-to-refuse / closing / termination), so ledgers, statistics and the citizen's query code see
-one record. ``yizhan.legalaid.services.advance`` is the only function that changes ``stage``.
+one record. ``yizhan.legalaid.services.do_advance_case`` is the only function that takes a step.
 """
 
 from __future__ import annotations

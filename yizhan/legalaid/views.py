@@ -26,17 +26,17 @@ from yizhan.legalaid.forms import (
     PublicApplicationForm,
     step_form,
 )
-from yizhan.legalaid.models import LegalAidCase, Route, Source
-from yizhan.legalaid.states import STEPS
+from yizhan.legalaid.models import LegalAidCase
+from yizhan.legalaid.states import STEPS, CaseStage
 from yizhan.lib import querycode
 from yizhan.matters import selectors as matter_selectors
-from yizhan.matters.models import Channel, LegalDomain
-from yizhan.matters.services import RegistrationData, RequesterData
 
 
 def _user(request: HttpRequest) -> User:
+    """The signed-in staff member (every staff page is behind ``login_required``)."""
     user = request.user
-    assert isinstance(user, User)
+    if not isinstance(user, User):
+        raise PermissionDenied(_("请先登录。"))
     return user
 
 
@@ -57,12 +57,8 @@ FACT_FIELDS = {f"facts.{name}": name for name in FactsForm.base_fields} | {
 def case_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     stage = request.GET.get("stage", "")
-    cases = selectors.visible_cases(user).order_by("-id")
-    if stage:
-        cases = cases.filter(stage=stage)
+    cases = selectors.case_list(user, stage=stage)
     lists = selectors.clock_lists(user)
-    from yizhan.legalaid.states import CaseStage
-
     return render(
         request,
         "legalaid/list.html",
@@ -80,10 +76,10 @@ def apply(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.to_data()
             try:
-                case = services.do_apply(
+                case = services.do_register_application(
                     services.Application(
                         registration=data,
-                        facts=form.facts(),
+                        facts=form.legal_aid_facts(),
                         source=form.cleaned_data["source"],
                         applicant_relation=form.cleaned_data["applicant_relation"],
                         detention_place=form.cleaned_data["detention_place"],
@@ -111,19 +107,20 @@ def check(request: HttpRequest) -> HttpResponse:
     result: dict[str, Any] | None = None
     errors: dict[str, str] = {}
     if form.is_valid():
+        unit = _user(request).unit
         try:
-            result = eligibility.evaluate(form.facts(), region_code=_user(request).unit.region_id)  # type: ignore[union-attr]
+            result = eligibility.evaluate(form.legal_aid_facts(), region_code=unit.region_id if unit else "")
         except InvalidInput as error:
             errors = error.fields
     else:
-        errors = {name: " ".join(messages_) for name, messages_ in form.errors.items()}
+        errors = {name: " ".join(str(m) for m in messages_) for name, messages_ in form.errors.items()}
     return render(request, "legalaid/_eligibility.html", {"result": result, "errors": errors})
 
 
 @login_required
 def notify(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not user.has_perm(STEPS["assign"].permission):
+    if not selectors.may_register_notification(user):
         raise PermissionDenied(_("只有法律援助机构工作人员可以登记通知辩护。"))
     form = NotificationForm(request.POST or None, user=user)
     status = 200
@@ -133,7 +130,7 @@ def notify(request: HttpRequest) -> HttpResponse:
                 case = services.do_register_notification(
                     services.Notification(
                         registration=form.to_data(),
-                        facts=form.facts(),
+                        facts=form.legal_aid_facts(),
                         authority=form.cleaned_data["authority"],
                         authority_name=form.cleaned_data["authority_name"],
                         notice_number=form.cleaned_data["notice_number"],
@@ -155,31 +152,27 @@ def notify(request: HttpRequest) -> HttpResponse:
 
 def _case_context(request: HttpRequest, case: LegalAidCase, forms: dict[str, Any] | None = None) -> dict:
     user = _user(request)
-    steps = services.steps_for(case, user)
+    steps = selectors.steps_for(case, user)
     step_forms = {s.code: step_form(s.code) for s in steps}
     if "assign" in step_forms and case.preferred_person_id:
         # 点援制: the applicant's choice is offered first
         step_forms["assign"].initial.update({"person": case.preferred_person_id, "chosen_by_applicant": True})
     if forms:
         step_forms.update(forms)
-    is_assignee = case.assignee is not None and case.assignee.user_id == user.pk
     return {
         "case": case,
         "matter": case.matter,
         "clocks": clocks.clocks_of(case),
         "steps": [(s, step_forms[s.code]) for s in steps],
         "open_step": next(iter(forms or {}), None),
-        "events": services.event_log(case),
-        "reports": list(case.reports.select_related("author")),
-        "objections": list(case.objections.all()),
+        "events": selectors.event_log(case),
+        "reports": selectors.progress_reports(case),
+        "objections": selectors.objections_of(case),
         "progress_form": ProgressForm(),
-        "can_report": case.stage == "assigned" and (is_assignee or user.has_perm(STEPS["assign"].permission)),
-        "can_complete_formalities": case.provisional
-        and case.materials_supplied_at is None
-        and case.stage in ("granted", "assigned")
-        and user.has_perm(STEPS["provide_provisionally"].permission),
-        "has_decision_letter": bool(case.decision) and case.route != Route.NOTIFICATION,
-        "needs_senior": services.needs_senior_defender(case),
+        "can_report": selectors.can_report_progress(case, user),
+        "can_complete_formalities": selectors.can_complete_formalities(case, user),
+        "has_decision_letter": selectors.has_decision_letter(case),
+        "needs_senior": selectors.needs_senior_defender(case),
         "query_code": querycode.display(case.matter.query_code),
     }
 
@@ -199,7 +192,7 @@ def step(request: HttpRequest, number: str, code: str) -> HttpResponse:
     form = step_form(code, request.POST)
     if form.is_valid():
         try:
-            services.advance(
+            services.do_advance_case(
                 case, code, actor=_user(request), note=form.cleaned_data["note"], **form.payload()
             )
         except InvalidInput as error:
@@ -253,7 +246,7 @@ def formalities(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def decision_pdf(request: HttpRequest, number: str) -> HttpResponse:
     case = _case(request, number)
-    if not case.decision or case.route == Route.NOTIFICATION:
+    if not selectors.has_decision_letter(case):
         # a notified defence has no application to decide on: the centre assigns (第三十六条)
         raise Http404(_("尚未作出决定。"))
     content = documents.decision_pdf(case)
@@ -273,7 +266,7 @@ def from_matter(request: HttpRequest, number: str) -> HttpResponse:
     form = FactsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.do_convert_consultation(matter, form.facts(), actor=user)
+            case = services.do_convert_consultation(matter, form.legal_aid_facts(), actor=user)
         except InvalidInput as error:
             apply_errors(form, error, FACT_FIELDS)
         except Conflict as error:
@@ -302,7 +295,9 @@ def self_check(request: HttpRequest) -> HttpResponse:
     result = None
     if request.method == "POST" and form.is_valid():
         try:
-            result = eligibility.evaluate(form.facts(), region_code=request.POST.get("region") or "")
+            result = eligibility.evaluate(
+                form.legal_aid_facts(), region_code=request.POST.get("region") or ""
+            )
         except InvalidInput as error:
             apply_errors(form, error, FACT_FIELDS)
     return render(
@@ -318,34 +313,18 @@ def public_apply(request: HttpRequest) -> HttpResponse:
     form = PublicApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        # the requester's special groups (ledgers, statistics) from the groups the law names
-        groups = list(
-            dict.fromkeys(AID_GROUP_TAGS[g] for g in data.get("aid_groups") or [] if g in AID_GROUP_TAGS)
-        )
-        registration = RegistrationData(
-            channel=Channel.WEBSITE,
-            domain=LegalDomain.objects.get(code=_domain_for(data["claim"])),
-            service_type=None,  # type: ignore[arg-type] - set to legal aid by the service
-            title=data["title"],
-            facts=data["story"],
-            requesters=[
-                RequesterData(
+        try:
+            case = services.do_register_application(
+                services.online_application(
                     name=data["name"],
                     phone=data["phone"],
                     id_number=data["id_number"],
                     address=data["address"],
-                    groups=groups,
-                    is_primary=True,
-                )
-            ],
-            receiving_org=data["station"],
-        )
-        try:
-            case = services.do_apply(
-                services.Application(
-                    registration=registration,
-                    facts=form.facts(),
-                    source=Source.ONLINE,
+                    station=data["station"],
+                    title=data["title"],
+                    story=data["story"],
+                    facts=form.legal_aid_facts(),
+                    aid_groups=data.get("aid_groups") or [],
                     preferred_person=data.get("preferred_person"),
                 ),
                 actor=None,
@@ -380,26 +359,4 @@ def public_apply(request: HttpRequest) -> HttpResponse:
 @public_limit
 def roster(request: HttpRequest) -> HttpResponse:
     """The published roster of legal-aid lawyers and workers an applicant may choose from (点援制)."""
-    return render(request, "legalaid/roster.html", {"people": services.roster()})
-
-
-AID_GROUP_TAGS = {
-    "migrant_worker": "migrant_worker",
-    "elderly_no_fixed_income": "elderly",
-    "disabled_no_fixed_income": "disabled",
-    "minor_no_fixed_income": "minor",
-    "social_assistance": "subsistence",
-}
-
-
-def _domain_for(claim: str) -> str:
-    return {
-        "labor_relation_or_wages": "labor",
-        "support_payment": "marriage_family",
-        "personal_injury_compensation": "personal_injury",
-        "social_insurance_or_assistance": "administrative",
-        "pension": "administrative",
-        "state_compensation": "administrative",
-        "capacity_declaration": "general",
-        "environmental_damage": "tort",
-    }.get(claim, "general")
+    return render(request, "legalaid/roster.html", {"people": selectors.roster()})

@@ -109,7 +109,7 @@ class Flow:
         reg = kw.pop("registration", None) or registration(
             receiving_org=user.unit, groups=["migrant_worker"], service_type="legal_aid"
         )
-        return services.do_apply(
+        return services.do_register_application(
             services.Application(
                 registration=reg, facts=facts or FACTS, source=kw.pop("source", Source.WINDOW), **kw
             ),
@@ -147,7 +147,7 @@ class Flow:
         note = overrides.pop("note", note)
         payload.update(overrides)
         actor = self.users[who] if who else self.actor(case, code)
-        return services.advance(case, code, actor=actor, note=note, **payload)
+        return services.do_advance_case(case, code, actor=actor, note=note, **payload)
 
     def to(self, stage: str, case: LegalAidCase | None = None) -> LegalAidCase:
         if stage == S.APPLIED:

@@ -8,7 +8,7 @@ import datetime
 import pytest
 
 from yizhan.core.errors import InvalidInput
-from yizhan.legalaid import services
+from yizhan.legalaid import selectors
 from yizhan.orgs.models import Person
 
 from .conftest import S
@@ -33,7 +33,7 @@ def _person(district, years: int, role: str = "lawyer", firm: int = 0) -> Person
 @pytest.mark.parametrize(("years", "allowed"), [(0, False), (2, False), (3, True), (5, True)])
 def test_life_or_death_defence_needs_three_years(flow, district, years, allowed):
     case = flow.notify(facts=DEATH_PENALTY)
-    assert services.needs_senior_defender(case)
+    assert selectors.needs_senior_defender(case)
     assert any("三年以上" in r for r in case.eligibility["assignment_requirements"])
     person = _person(district, years, firm=1)
     if allowed:
@@ -58,7 +58,7 @@ def test_death_penalty_review_also_needs_three_years(flow, district):
 
 def test_a_minor_defendant_may_have_a_junior_lawyer(flow, district):
     case = flow.notify()  # a minor: mandatory defence, no experience requirement
-    assert not services.needs_senior_defender(case)
+    assert not selectors.needs_senior_defender(case)
     case = flow.step(case, "assign", person=_person(district, 1, firm=1))
     assert case.stage == S.ASSIGNED
 
@@ -99,7 +99,7 @@ def test_assigning_someone_outside_the_roster_is_refused(flow, district, who):
 def test_the_applicants_choice_is_recorded(flow, district):
     case = flow.step(flow.to(S.GRANTED), "assign", person=district.lawyers[1], chosen_by_applicant=True)
     assert case.chosen_by_applicant is True
-    event = services.event_log(case)[-1]
+    event = selectors.event_log(case)[-1]
     assert event.data["chosen_by_applicant"] is True and event.data["person"] == district.lawyers[1].name
 
 

@@ -93,8 +93,8 @@ def test_a_notification_is_assigned_within_three_days_of_the_notice(flow, clock)
     (assign,) = [c for c in clocks.clocks_of(case) if c.label.startswith("指派")]
     assert assign.article == "法律援助法第三十六条" and assign.started == at(2026, 9, 29, 9)
     assert not [c for c in clocks.clocks_of(case) if c.article == "法律援助法第四十三条第一款"]
-    assert services.overdue_cases(D(2026, 10, 8)) == []
-    assert services.overdue_cases(D(2026, 10, 9)) == [(case, "法律援助法第三十六条")]
+    assert selectors.overdue_cases(D(2026, 10, 8)) == []
+    assert selectors.overdue_cases(D(2026, 10, 9)) == [(case, "法律援助法第三十六条")]
 
 
 def test_assignment_late_shows_as_late(flow, clock):
@@ -122,7 +122,7 @@ def test_materials_request_sets_a_due_date_and_pauses_the_decision_clock(flow, c
     assert case.materials_requested == ["劳动合同", "工资欠条"]
     assert case.materials_due == D(2026, 10, 8)  # 15 days: 1 October, rolled past the holiday
     # paused: the decision clock is not late while the applicant is supplying materials
-    assert services.overdue_cases(D(2026, 9, 30)) == []
+    assert selectors.overdue_cases(D(2026, 9, 30)) == []
     clock.day(2026, 9, 29)
     case = flow.step(case, "materials_supplied")
     assert case.stage == S.UNDER_REVIEW
@@ -166,28 +166,28 @@ def test_sweep_deems_the_application_withdrawn_after_the_due_date(flow, clock):
     case = flow.step(flow.to(S.UNDER_REVIEW), "request_materials")
     assert case.materials_due == D(2026, 10, 8)
     clock.day(2026, 10, 8, 18)  # the last day itself still counts
-    assert services.sweep_materials() == 0
+    assert services.do_sweep_materials() == 0
     with pytest.raises(IllegalTransition):
         flow.step(case, "deem_withdrawn")
     case.refresh_from_db()
     assert case.stage == S.AWAITING_MATERIALS
     clock.day(2026, 10, 9, 1)
-    assert services.sweep_materials() == 1
+    assert services.do_sweep_materials() == 1
     case.refresh_from_db()
     assert case.stage == S.WITHDRAWN
     assert case.matter.state == MatterState.WITHDRAWN
-    event = services.event_log(case)[-1]
+    event = selectors.event_log(case)[-1]
     assert (event.data["step"], event.data["article"]) == ("deem_withdrawn", "法律援助法第四十三条第二款")
     assert "视为撤回" in case.matter.events.filter(code="withdraw").get().note
-    assert services.sweep_materials() == 0  # nothing left to do
+    assert services.do_sweep_materials() == 0  # nothing left to do
 
 
 def test_sweep_runs_for_the_day_it_is_given(flow, clock):
     """A catch-up run for an earlier or later day follows that day, not the wall clock."""
     clock.day(2026, 9, 16)
     case = flow.step(flow.to(S.UNDER_REVIEW), "request_materials")
-    assert services.sweep_materials(today=D(2026, 10, 8)) == 0
-    assert services.sweep_materials(today=D(2026, 10, 9)) == 1  # "now" is still 16 September
+    assert services.do_sweep_materials(today=D(2026, 10, 8)) == 0
+    assert services.do_sweep_materials(today=D(2026, 10, 9)) == 1  # "now" is still 16 September
     case.refresh_from_db()
     assert case.stage == S.WITHDRAWN
 
@@ -200,7 +200,7 @@ def test_one_case_the_matter_refuses_does_not_stop_the_sweep(flow, clock, distri
     from yizhan.matters.services import transition
 
     transition(stuck.matter, "withdraw", actor=district.users["legalaid"], note="当事人撤回")
-    assert services.sweep_materials(today=D(2026, 10, 9)) == 1
+    assert services.do_sweep_materials(today=D(2026, 10, 9)) == 1
     ok.refresh_from_db()
     stuck.refresh_from_db()
     assert (ok.stage, stuck.stage) == (S.WITHDRAWN, S.AWAITING_MATERIALS)
@@ -221,8 +221,8 @@ def test_provisional_aid_has_a_formalities_due_date_and_an_overdue_entry(flow, c
     formalities = next(c for c in clocks.clocks_of(case) if c.article == "法律援助法第四十四条第二款")
     assert formalities.due == D(2026, 10, 8) and formalities.status == "running"
     case = flow.step(case, "assign")
-    assert services.overdue_cases(D(2026, 10, 8)) == []
-    assert services.overdue_cases(D(2026, 10, 9)) == [(case, "法律援助法第四十四条第二款")]
+    assert selectors.overdue_cases(D(2026, 10, 8)) == []
+    assert selectors.overdue_cases(D(2026, 10, 9)) == [(case, "法律援助法第四十四条第二款")]
     lists = selectors.clock_lists(users["legalaid"], today=D(2026, 10, 9))
     assert [(c.number, c.running_article) for c in lists["late"]] == [
         (case.number, "法律援助法第四十四条第二款")
@@ -237,8 +237,8 @@ def test_provisional_aid_has_a_formalities_due_date_and_an_overdue_entry(flow, c
     assert case.decided_at == at(2026, 9, 28)  # the aid was decided when it was first provided
     formalities = next(c for c in clocks.clocks_of(case) if c.article == "法律援助法第四十四条第二款")
     assert formalities.status == "done"
-    assert services.overdue_cases(D(2026, 10, 9)) == []
-    assert services.event_log(case)[-1].data["step"] == "formalities"
+    assert selectors.overdue_cases(D(2026, 10, 9)) == []
+    assert selectors.event_log(case)[-1].data["step"] == "formalities"
     with pytest.raises(IllegalTransition):
         services.do_complete_formalities(case, actor=users["legalaid"])
 
@@ -268,7 +268,7 @@ def test_provisional_aid_while_materials_are_awaited(flow, clock):
     case = flow.step(flow.to(S.UNDER_REVIEW), "request_materials")
     case = flow.step(case, "provide_provisionally", reason="1", formalities_due=D(2026, 9, 30))
     assert case.stage == S.GRANTED and case.formalities_due == D(2026, 9, 30)
-    assert services.sweep_materials(today=D(2026, 12, 1)) == 0  # no longer awaiting: not withdrawn
+    assert services.do_sweep_materials(today=D(2026, 12, 1)) == 0  # no longer awaiting: not withdrawn
 
 
 # --- objections (第四十九条) --------------------------------------------------------------------------
@@ -286,10 +286,10 @@ def test_an_objection_is_decided_within_five_days(flow, clock, filed, due):
     assert objection.due == due and objection.against == "refusal"
     clock_row = next(c for c in clocks.clocks_of(case) if c.article == "法律援助法第四十九条第二款")
     assert clock_row.due == due
-    assert services.overdue_cases(due) == []
-    assert services.overdue_cases(due + datetime.timedelta(days=1)) == [(case, "法律援助法第四十九条第二款")]
+    assert selectors.overdue_cases(due) == []
+    assert selectors.overdue_cases(due + datetime.timedelta(days=1)) == [(case, "法律援助法第四十九条第二款")]
     flow.step(case, "uphold")
-    assert services.overdue_cases(due + datetime.timedelta(days=1)) == []
+    assert selectors.overdue_cases(due + datetime.timedelta(days=1)) == []
 
 
 # --- the lists -----------------------------------------------------------------------------------------
@@ -312,7 +312,7 @@ def test_overdue_cases_and_the_lists_name_each_clock(flow, clock, users):
         D(2026, 11, 17),
         D(2026, 11, 9),
     )
-    late = services.overdue_cases(D(2026, 11, 10))
+    late = selectors.overdue_cases(D(2026, 11, 10))
     assert sorted((c.number, a) for c, a in late) == sorted(
         [
             (review.number, "法律援助法第四十三条第一款"),
@@ -338,6 +338,6 @@ def test_cases_that_are_done_are_off_the_lists(flow, clock, users):
     clock.day(2026, 11, 2)
     flow.to(S.CLOSED)
     flow.to(S.WITHDRAWN)
-    assert services.overdue_cases(D(2027, 1, 1)) == []
+    assert selectors.overdue_cases(D(2027, 1, 1)) == []
     assert selectors.clock_lists(users["legalaid"], today=D(2027, 1, 1)) == {"late": [], "near": []}
     assert LegalAidCase.objects.count() == 2

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from yizhan.core.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
-from yizhan.legalaid import documents, services
+from yizhan.legalaid import documents, selectors, services
 from yizhan.legalaid.models import ProgressReport
 
 from .conftest import S
@@ -22,7 +22,7 @@ def test_the_assigned_lawyer_reports_progress(flow, users):
     case = flow.to(S.ASSIGNED)
     report = services.do_report_progress(case, "  已向劳动仲裁委提交仲裁申请。 ", actor=users["lawyer"])
     assert report.content == "已向劳动仲裁委提交仲裁申请。" and report.author == users["lawyer"]
-    event = services.event_log(case)[-1]
+    event = selectors.event_log(case)[-1]
     assert (event.data["step"], event.data["article"]) == ("progress", "法律援助法第四十六条")
     services.do_report_progress(case, "仲裁庭已开庭。", actor=users["legalaid"])  # the centre, for the lawyer
     assert case.reports.count() == 2
@@ -90,7 +90,7 @@ def test_termination_needs_a_reason_of_article_48(flow, reason):
 def test_termination_records_the_reason(flow):
     case = flow.step(flow.to(S.ASSIGNED), "terminate", reason="5", note="")
     assert case.termination_reason == "5"
-    event = services.event_log(case)[-1]
+    event = selectors.event_log(case)[-1]
     assert event.data["reason"] == "案件终止审理或者已经被撤销"
     assert case.matter.events.filter(code="conclude").latest("seq").note == "案件终止审理或者已经被撤销"
 

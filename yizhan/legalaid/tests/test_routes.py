@@ -9,7 +9,7 @@ import datetime
 import pytest
 
 from yizhan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from yizhan.legalaid import clocks, services
+from yizhan.legalaid import clocks, selectors, services
 from yizhan.legalaid.models import LegalAidCase, Source
 from yizhan.matters.services import RequesterData
 from yizhan.matters.testing import register, registration
@@ -26,7 +26,7 @@ def test_a_notice_for_a_minor_is_granted_at_once(flow, clock, district):
     assert case.eligibility["economic_condition"] == "not_applicable"
     assert case.assign_due == datetime.date(2026, 11, 27)
     assert case.matter.current_org == district.legal_aid_center
-    assert services.event_log(case)[0].data["article"] == "法律援助法第三十六条"
+    assert selectors.event_log(case)[0].data["article"] == "法律援助法第三十六条"
     assert flow.step(case, "assign").stage == S.ASSIGNED
 
 
@@ -178,7 +178,7 @@ def test_conversion_carries_requesters_and_facts(consultation, district):
     assert [[getattr(r, f) for f in fields] for r in new] == [[getattr(r, f) for f in fields] for r in old]
     assert new[0].address_encrypted == old[0].address_encrypted
     assert new[0].group_codes == ["migrant_worker"]
-    assert services.event_log(case)[-1].data["from_matter"] == consultation.number
+    assert selectors.event_log(case)[-1].data["from_matter"] == consultation.number
     # converted once: a second attempt names the case instead of making another
     with pytest.raises(Conflict) as caught:
         services.do_convert_consultation(consultation, facts, actor=hotline)

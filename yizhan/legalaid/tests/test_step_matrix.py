@@ -21,7 +21,7 @@ def centre_case(district):
     application = services.Application(
         registration=registration(receiving_org=district.legal_aid_center), facts=FACTS, source=Source.WINDOW
     )
-    return services.do_apply(application, actor=actor)
+    return services.do_register_application(application, actor=actor)
 
 
 @pytest.mark.parametrize(("stage", "code"), PAIRS, ids=[f"{s}-{c}" for s, c in PAIRS])
@@ -31,7 +31,7 @@ def test_illegal_step_is_refused_and_changes_nothing(district, centre_case, stag
     actor = district.users["manager" if STEPS[code].permission == "legalaid.decide_objection" else "legalaid"]
     events_before = case.matter.events.count()
     with pytest.raises(IllegalTransition) as caught:
-        services.advance(case, code, actor=actor, note="理由")
+        services.do_advance_case(case, code, actor=actor, note="理由")
     assert str(STEPS[code].label) in caught.value.message
     assert case.get_stage_display() in caught.value.message
     case.refresh_from_db()

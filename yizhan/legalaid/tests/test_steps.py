@@ -9,7 +9,7 @@ import pytest
 
 from yizhan.audit.models import AuditLog
 from yizhan.core.errors import Forbidden, IllegalTransition, NotFound
-from yizhan.legalaid import services
+from yizhan.legalaid import selectors, services
 from yizhan.legalaid.models import LegalAidCase
 from yizhan.legalaid.states import STEPS, CaseStage
 from yizhan.matters.models import EventCode
@@ -90,7 +90,7 @@ def test_illegal_steps_from_a_real_stage_change_nothing(flow, district, stage):
     for code in illegal:
         note, payload = flow.arguments(code)
         with pytest.raises(IllegalTransition) as caught:
-            services.advance(case, code, actor=root, note=note, **payload)
+            services.do_advance_case(case, code, actor=root, note=note, **payload)
         assert str(STEPS[code].label) in caught.value.message, code
         assert str(CaseStage(stage).label) in caught.value.message, code
     case.refresh_from_db()
@@ -122,7 +122,7 @@ def test_a_user_without_the_permission_is_refused(flow, users, district, stage, 
     case = flow.to(stage)
     note, payload = flow.arguments(code)
     with pytest.raises(Forbidden) as caught:
-        services.advance(case, code, actor=users[who], note=note, **payload)
+        services.do_advance_case(case, code, actor=users[who], note=note, **payload)
     assert str(STEPS[code].label) in caught.value.message
     case.refresh_from_db()
     assert case.stage == stage
@@ -141,7 +141,7 @@ def test_a_user_outside_the_jurisdiction_does_not_see_the_case(flow, users, stag
     case = flow.to(stage)
     note, payload = flow.arguments(code)
     with pytest.raises(NotFound):
-        services.advance(case, code, actor=users[who], note=note, **payload)
+        services.do_advance_case(case, code, actor=users[who], note=note, **payload)
     case.refresh_from_db()
     assert case.stage == stage
 
@@ -149,12 +149,12 @@ def test_a_user_outside_the_jurisdiction_does_not_see_the_case(flow, users, stag
 def test_unknown_step_is_not_found(flow, users):
     case = flow.to(S.UNDER_REVIEW)
     with pytest.raises(NotFound):
-        services.advance(case, "teleport", actor=users["legalaid"])
+        services.do_advance_case(case, "teleport", actor=users["legalaid"])
 
 
 def test_the_usual_path_leaves_every_step_on_the_timeline_in_order(flow):
     case = flow.to(S.ARCHIVED)
-    steps = [e.data["step"] for e in services.event_log(case)]
+    steps = [e.data["step"] for e in selectors.event_log(case)]
     assert steps == ["apply", "precheck_pass", "receive", "grant", "assign", "close", "archive"]
 
 

@@ -214,7 +214,7 @@ def test_near_due_and_overdue_lists(api, reviewing, district, client):
     LegalAidCase.objects.filter(pk=case.pk).update(decision_due=today - datetime.timedelta(days=1))
     lists = selectors.clock_lists(legalaid, today=today)
     assert [c.number for c in lists["late"]] == [reviewing]
-    from yizhan.legalaid.services import overdue_cases
+    from yizhan.legalaid.selectors import overdue_cases
 
     assert (case.pk, "法律援助法第四十三条第一款") in [(c.pk, a) for c, a in overdue_cases(today)]
 

@@ -39,13 +39,18 @@ class Standard:
     @property
     def monthly_limit(self) -> Decimal:
         """Per-capita monthly household income at or below which the applicant is in hardship."""
-        if self.kind == PER_CAPITA_INCOME_LIMIT:
-            assert self.amount is not None
+        if self.kind == PER_CAPITA_INCOME_LIMIT and self.amount is not None:
             return Decimal(self.amount)
-        assert self.multiple is not None and self.minimum_living_standard is not None
-        return (Decimal(self.multiple) * Decimal(self.minimum_living_standard)).quantize(
-            Decimal("0.01"), rounding=ROUND_HALF_UP
-        )
+        if (
+            self.kind == MULTIPLE_OF_MINIMUM_LIVING
+            and self.multiple is not None
+            and self.minimum_living_standard is not None
+        ):
+            return (Decimal(self.multiple) * Decimal(self.minimum_living_standard)).quantize(
+                Decimal("0.01"), rounding=ROUND_HALF_UP
+            )
+        # unreachable: __post_init__ refuses a standard without the numbers of its kind
+        raise ValueError(f"standard {self.region_code} of {self.effective_from} lacks its numbers")
 
     def describe(self) -> str:
         if self.kind == PER_CAPITA_INCOME_LIMIT:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from gettext import gettext as _  # identity at run time; marks the strings for translation
 
 LAW = "法律援助法"
+#: the Criminal Procedure Law, cited where it, not the Legal Aid Law, says who defends (第三十五条)
+CRIMINAL_PROCEDURE_LAW = "刑事诉讼法"
 
 PROCEEDINGS: dict[str, str] = {
     "criminal": _("刑事"),
@@ -140,9 +142,10 @@ def cn_number(n: int) -> str:
     )
 
 
-def cite(article: int, item: int | None = None, *, paragraph: int | None = None) -> str:
-    """法律援助法第三十一条第五项; paragraphs only where the article has several (第二十五条第一款第一项)."""
-    text = f"{LAW}第{cn_number(article)}条"
+def cite(article: int, item: int | None = None, *, paragraph: int | None = None, law: str = LAW) -> str:
+    """法律援助法第三十一条第五项; paragraphs only where the article has several (第二十五条第一款第一项).
+    Another law by its short name: ``cite(35, paragraph=1, law=CRIMINAL_PROCEDURE_LAW)``."""
+    text = f"{law}第{cn_number(article)}条"
     if paragraph:
         text += f"第{cn_number(paragraph)}款"
     if item:
