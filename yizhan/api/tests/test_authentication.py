@@ -22,6 +22,7 @@ PUBLIC = {
     ("post", "/api/v1/triage"),
     ("get", "/api/v1/cases"),
     ("get", "/api/v1/faq"),
+    ("get", "/api/v1/calendar/deadline"),
 }
 UNAUTHENTICATED = {
     "error": {"code": "unauthenticated", "message": "请先登录或提供有效的接口令牌。", "fields": {}}
