@@ -62,3 +62,20 @@ def test_services_write_inside_transactions():
                 )
                 checked.append(node.name)
     assert "do_register_matter" in checked, checked
+
+
+def test_matter_selectors_never_call_services():
+    """Reads never write: matters/selectors.py imports nothing from matters.services (services may use
+    selectors, not the other way round)."""
+    tree = ast.parse((ROOT / "matters" / "selectors.py").read_text(encoding="utf-8"))
+    offenders = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            modules = [node.module or ""] + [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        else:
+            continue
+        if any(m == "yizhan.matters.services" or m.startswith("yizhan.matters.services.") for m in modules):
+            offenders.append(node.lineno)
+    assert not offenders, offenders

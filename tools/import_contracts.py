@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from grimp import ImportGraph
@@ -19,11 +20,21 @@ from importlinter import Contract, ContractCheck, fields, output
 
 @cache
 def _module_source(module: str) -> str | None:
-    spec = importlib.util.find_spec(module)
-    if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
+    """The source of ``module``, read from disk without importing it or its packages: finding a
+    submodule's spec would run its package's ``__init__``, which may import models (and need settings)."""
+    root, *rest = module.split(".")
+    spec = importlib.util.find_spec(root)
+    if spec is None:
         return None
-    with open(spec.origin, encoding="utf-8") as handle:
-        return handle.read()
+    if not rest:
+        origin = spec.origin
+        return Path(origin).read_text(encoding="utf-8") if origin and origin.endswith(".py") else None
+    for location in spec.submodule_search_locations or []:
+        base = Path(location, *rest)
+        for candidate in (base.parent / f"{base.name}.py", base / "__init__.py"):
+            if candidate.is_file():
+                return candidate.read_text(encoding="utf-8")
+    return None
 
 
 def _private_names(importer: str, imported: str, line_number: int) -> list[str]:
