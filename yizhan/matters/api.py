@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from yizhan.accounts.models import User
-from yizhan.core.errors import InvalidInput, NotFound
+from yizhan.core.errors import Forbidden, InvalidInput, NotFound
 from yizhan.core.http.idempotency import run_idempotent
 from yizhan.core.http.pagination import paginate
 from yizhan.core.ratelimit import public_limit
@@ -167,8 +167,10 @@ class MatterFilters(Schema):
 
 
 def _user(request: HttpRequest) -> User:
+    """The staff member or integration account the router authenticated."""
     user = request.user
-    assert isinstance(user, User)
+    if not isinstance(user, User):
+        raise Forbidden(_("请先登录。"))
     return user
 
 
@@ -230,7 +232,7 @@ def matter_out(m: Matter, user: User) -> dict[str, Any]:
                 }
                 for r in m.requesters.all()
             ],
-            "allowed_actions": [t.code for t in services.allowed_transitions(m, user)],
+            "allowed_actions": [t.code for t in selectors.allowed_transitions(m, user)],
         }
     )
     return data
@@ -318,7 +320,7 @@ def matter_events(request: HttpRequest, number: str) -> list[dict[str, Any]]:
 def take_transition(request: HttpRequest, number: str, code: str, payload: TransitionIn) -> dict[str, Any]:
     user = _user(request)
     matter = _access(request, number)
-    if code not in TRANSITIONS or TRANSITIONS[code].actor != "holder":
+    if selectors.staff_transition(code) is None:
         raise NotFound(_("未知的操作：%(code)s") % {"code": code})
     data: dict[str, Any] = {
         "outcome": payload.outcome,
@@ -356,7 +358,7 @@ def hand_over(request: HttpRequest, number: str, payload: HandOverIn) -> dict[st
     to_user = User.objects.filter(username=payload.to_user, is_active=True).first()
     if to_user is None:
         raise InvalidInput(_("接手人员不存在。"), fields={"to_user": _("没有这个账号。")})
-    services.do_hand_over(matter, to_user, actor=user, note=payload.note)
+    services.do_hand_over_matter(matter, to_user, actor=user, note=payload.note)
     return matter_out(_access(request, number), user)
 
 
@@ -366,10 +368,7 @@ def hand_over(request: HttpRequest, number: str, payload: HandOverIn) -> dict[st
     summary="查看完整个人信息（需权限，记入审计日志）",
 )
 def reveal(request: HttpRequest, number: str, requester_id: int, payload: RevealIn) -> dict[str, str]:
-    matter = _access(request, number)
-    requester = matter.requesters.filter(pk=requester_id).first()
-    if requester is None:
-        raise NotFound(_("当事人不存在。"))
+    requester = selectors.requester_of(_access(request, number), requester_id)
     return services.do_reveal_personal_data(requester, actor=_user(request), reason=payload.reason)
 
 
@@ -388,7 +387,7 @@ def person_history(
     id_number: str = "",
     phone: str = "",
 ) -> list[dict[str, Any]]:
-    qs = selectors.person_history(_user(request), id_number=id_number, phone=phone)
+    qs = services.do_reveal_person_history(id_number=id_number, phone=phone, actor=_user(request))
     return [_summary(m) for m in qs[:200]]
 
 
@@ -431,7 +430,7 @@ def track(request: HttpRequest, code: str) -> dict[str, Any]:
 @public_router.post("/track/{code}/rating", response=TrackOut, summary="凭查询码评价服务")
 @public_limit
 def rate(request: HttpRequest, code: str, payload: RatingIn) -> dict[str, Any]:
-    matter = services.do_rate_by_query_code(
+    matter = services.do_rate_matter(
         code,
         satisfaction=payload.satisfaction,
         advice_adopted=payload.advice_adopted,

@@ -26,9 +26,32 @@ from yizhan.matters.services import RegistrationData, RequesterData, TransferDat
 from yizhan.orgs.models import Organization, OrgCategory, Person
 
 
+def _validate_id_number(value: str) -> None:
+    """``pii.validate_id_number`` as a form validator (which returns nothing)."""
+    pii.validate_id_number(value)
+
+
+def _validate_phone(value: str) -> None:
+    """``pii.validate_phone`` as a form validator (which returns nothing)."""
+    pii.validate_phone(value)
+
+
+def _model_choice(form: forms.Form, name: str) -> forms.ModelChoiceField:
+    """The form's field ``name``, declared as a model choice field, to set its queryset."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{type(form).__name__}.{name} is not a model choice field")
+    return field
+
+
 class OrgChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Organization) -> str:
         return f"{obj.name}（{obj.get_kind_display()}）"
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.display_name}（{obj.unit}）"
 
 
 class RegistrationForm(forms.Form):
@@ -38,11 +61,9 @@ class RegistrationForm(forms.Form):
         label=_("姓名"), max_length=64, widget=forms.TextInput(attrs={"data-autofocus": "1"})
     )
     id_number = forms.CharField(
-        label=_("身份证号"), max_length=18, required=False, validators=[pii.validate_id_number]
+        label=_("身份证号"), max_length=18, required=False, validators=[_validate_id_number]
     )
-    phone = forms.CharField(
-        label=_("联系电话"), max_length=20, required=False, validators=[pii.validate_phone]
-    )
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False, validators=[_validate_phone])
     gender = forms.ChoiceField(label=_("性别"), choices=Gender.choices, initial=Gender.UNKNOWN)
     age = forms.IntegerField(label=_("年龄"), required=False, min_value=0, max_value=150)
     address = forms.CharField(label=_("住址"), max_length=200, required=False)
@@ -51,7 +72,7 @@ class RegistrationForm(forms.Form):
     )
     other_party = forms.CharField(label=_("对方当事人"), max_length=64, required=False)
     other_party_phone = forms.CharField(
-        label=_("对方电话"), max_length=20, required=False, validators=[pii.validate_phone]
+        label=_("对方电话"), max_length=20, required=False, validators=[_validate_phone]
     )
 
     channel = forms.ChoiceField(label=_("渠道"), choices=Channel.choices, initial=Channel.WINDOW)
@@ -87,8 +108,7 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = Organization.objects.filter(pk__in=user.scope_org_ids).order_by("path")
-        field = self.fields["receiving_org"]
-        assert isinstance(field, forms.ModelChoiceField)
+        field = _model_choice(self, "receiving_org")
         field.queryset = units
         field.initial = user.unit_id
         if units.count() <= 1:
@@ -212,12 +232,10 @@ class TransferForm(NoteForm):
         super().__init__(*args, **kwargs)
         from yizhan.orgs.selectors import transfer_targets
 
-        to_org = self.fields["to_org"]
-        assert isinstance(to_org, forms.ModelChoiceField)
-        to_org.queryset = transfer_targets(None)
-        person = self.fields["to_person"]
-        assert isinstance(person, forms.ModelChoiceField)
-        person.queryset = Person.objects.filter(is_active=True).select_related("org")
+        self.targets = transfer_targets(None)
+        _model_choice(self, "to_org").queryset = self.targets
+        people = Person.objects.filter(is_active=True).select_related("org")
+        _model_choice(self, "to_person").queryset = people
 
     def payload(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -235,9 +253,7 @@ class TransferForm(NoteForm):
     def grouped_targets(self) -> list[tuple[str, list[Organization]]]:
         groups: dict[str, list[Organization]] = {}
         labels = dict(OrgCategory.choices)
-        field = self.fields["to_org"]
-        assert isinstance(field, forms.ModelChoiceField)
-        for org in field.queryset:
+        for org in self.targets:
             groups.setdefault(str(labels[org.category]), []).append(org)
         return list(groups.items())
 
@@ -302,19 +318,16 @@ def transition_form(code: str, data: Any = None, *, prefix: str | None = None) -
 
 
 class HandOverForm(forms.Form):
-    to_user = forms.ModelChoiceField(label=_("交接给"), queryset=User.objects.none())
+    to_user = UserChoiceField(label=_("交接给"), queryset=User.objects.none())
     note = forms.CharField(label=_("交接说明"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["to_user"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = (
+        _model_choice(self, "to_user").queryset = (
             User.objects.filter(unit_id__in=user.scope_org_ids, is_active=True, is_integration=False)
             .exclude(pk=user.pk)
             .order_by("unit__path", "username")
         )
-        field.label_from_instance = lambda u: f"{u.display_name}（{u.unit}）"  # type: ignore[attr-defined]
 
 
 class AttachmentForm(forms.Form):

@@ -60,7 +60,7 @@ class PublicStatus:
         }
 
 
-_STEP_LABELS = {
+_STEP_LABELS: dict[str, str] = {
     EventCode.REGISTER: "已受理登记",
     EventCode.ANSWER: "已当场答复",
     EventCode.TRANSFER: "已转交承办单位",

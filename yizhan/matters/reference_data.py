@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.apps.registry import Apps
+
 # (code, name) — SPEC §3 consultation taxonomy
 LEGAL_DOMAINS: list[tuple[str, str]] = [
     ("marriage_family", "婚姻家庭"),
@@ -60,10 +62,10 @@ DEFAULT_TIME_LIMITS: dict[str, tuple[int, int, str]] = {
 }
 
 
-def load(apps: object) -> None:
-    legal_domain = apps.get_model("matters", "LegalDomain")  # type: ignore[attr-defined]
-    service_type = apps.get_model("matters", "ServiceType")  # type: ignore[attr-defined]
-    time_limit = apps.get_model("matters", "TimeLimitRule")  # type: ignore[attr-defined]
+def load(apps: Apps) -> None:
+    legal_domain = apps.get_model("matters", "LegalDomain")
+    service_type = apps.get_model("matters", "ServiceType")
+    time_limit = apps.get_model("matters", "TimeLimitRule")
     for order, (code, name) in enumerate(LEGAL_DOMAINS, start=1):
         legal_domain.objects.update_or_create(code=code, defaults={"name": name, "order": order * 10})
     for order, (code, name, ledger) in enumerate(SERVICE_TYPES, start=1):

@@ -1,7 +1,10 @@
-"""Reads of service matters, always scoped to the reader's jurisdiction.
+"""Reads of service matters, always scoped to the reader's jurisdiction, and the checks that only read.
 
 Views, the API, exports and the ledgers read matters only through these functions. A record outside
-the reader's scope is indistinguishable from one that does not exist (``NotFound``).
+the reader's scope is indistinguishable from one that does not exist (``NotFound``). The permission
+and jurisdiction checks the services apply before a write live here too (``can_see``,
+``require_permission``, ``check_holder``, ``allowed_transitions``), so that a page offers exactly what
+the service will accept. Nothing here writes, and nothing here calls ``yizhan.matters.services``.
 """
 
 from __future__ import annotations
@@ -12,23 +15,21 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yizhan.accounts import roles
 from yizhan.accounts.models import User
-from yizhan.audit import services as audit
-from yizhan.audit.models import AuditAction
+from yizhan.core.cache import cached
 from yizhan.core.calendar import work_calendar
-from yizhan.core.errors import InvalidInput, NotFound
+from yizhan.core.errors import Forbidden, InvalidInput, NotFound
 from yizhan.lib import pii, querycode
 from yizhan.lib.workdays import add_workdays
-from yizhan.matters.models import Matter, MatterEvent, Requester, RequesterGroup, Transfer
-from yizhan.matters.states import OPEN_STATES
+from yizhan.matters.models import Matter, MatterEvent, Requester, RequesterGroup, Transfer, TransferStatus
+from yizhan.matters.states import OPEN_STATES, TRANSITIONS, Actor, MatterState, Transition, available_codes
+from yizhan.orgs.models import Organization, OrgCategory
 
 RELATED = ("receiving_org", "current_org", "domain", "service_type", "first_responsible", "region")
 
 
 def _single_root() -> bool:
-    from yizhan.core.cache import cached
-    from yizhan.orgs.models import Organization
-
     return cached(
         "orgs", "single-root", lambda: Organization.objects.filter(parent__isnull=True).count() == 1
     )
@@ -75,6 +76,14 @@ def access_matter(user: User, number: str) -> Matter:
 def access_requester(user: User, requester_id: int) -> Requester:
     requester = Requester.objects.select_related("matter").filter(pk=requester_id).first()
     if requester is None or not visible_matters(user).filter(pk=requester.matter_id).exists():
+        raise NotFound(_("当事人不存在。"))
+    return requester
+
+
+def requester_of(matter: Matter, requester_id: int) -> Requester:
+    """A requester of a matter the caller has already accessed, or ``NotFound``."""
+    requester = matter.requesters.filter(pk=requester_id).first()
+    if requester is None:
         raise NotFound(_("当事人不存在。"))
     return requester
 
@@ -132,41 +141,18 @@ def near_due_matters(user: User, today: datetime.date | None = None, days: int =
     )
 
 
-def person_history(user: User, *, id_number: str = "", phone: str = "") -> QuerySet[Matter]:
-    """All matters of one person (by ID number or phone) within the user's jurisdiction.
+def matters_of_person(user: User, *, id_number: str = "", phone: str = "") -> QuerySet[Matter]:
+    """All matters of one person (by a validated ID number or phone) within the user's jurisdiction.
 
-    The lookup uses the keyed blind index, never decryption; each lookup is audited.
+    The lookup uses the keyed blind index, never decryption. Staff look a person up through
+    ``services.do_reveal_person_history``, which checks the input and audits the lookup.
     """
-    id_number = id_number.strip()
-    phone = phone.strip()
-    errors = {}
-    if not id_number and not phone:
-        errors["q"] = _("请输入身份证号或电话号码。")
-    if id_number:
-        try:
-            id_number = pii.validate_id_number(id_number)
-        except Exception as exc:
-            errors["id_number"] = getattr(exc, "messages", [str(exc)])[0]
-    if phone:
-        try:
-            phone = pii.validate_phone(phone)
-        except Exception as exc:
-            errors["phone"] = getattr(exc, "messages", [str(exc)])[0]
-    if errors:
-        raise InvalidInput(_("查询条件有误。"), fields=errors)
     condition = Q()
     if id_number:
         condition |= Q(id_number_index=pii.blind_index("id_number", id_number))
     if phone:
         condition |= Q(phone_index=pii.blind_index("phone", phone))
     matter_ids = Requester.objects.filter(condition).values("matter_id")
-    audit.record(
-        AuditAction.REVEAL,
-        actor=user,
-        object_type="matters.person_history",
-        object_repr=(pii.mask_id_number(id_number) if id_number else pii.mask_phone(phone)),
-        changes={"by": "id_number" if id_number else "phone"},
-    )
     return with_requesters(visible_matters(user).filter(pk__in=matter_ids)).order_by("-registered_at")
 
 
@@ -202,3 +188,137 @@ def search_matters(user: User, params: dict[str, str]) -> QuerySet[Matter]:
             Q(number__startswith=text) | Q(title__icontains=text) | Q(requesters__name=text)
         ).distinct()
     return qs.select_related(*RELATED)
+
+
+# --- checks before a write (pure: the services call them, and pages too, to offer only what is allowed)
+
+
+def can_see(actor: User, matter: Matter) -> bool:
+    """Jurisdiction: the matter was received in, or transferred to, the actor's unit or below."""
+    return visible_matters(actor).filter(pk=matter.pk).exists()
+
+
+def require_permission(actor: User, permission: str, label: str) -> None:
+    """Raise ``Forbidden`` unless ``actor`` holds ``permission``; ``label`` names the action."""
+    if not actor.has_perm(permission):
+        raise Forbidden(_("您的账号没有「%(action)s」的权限。") % {"action": label})
+
+
+def held_by_external(matter: Matter, t: Transition, for_dispatcher: bool = False) -> bool:
+    """External departments — and units with no handler account (many law firms) — cannot act in the
+    system: the unit that dispatched the matter records their answer. ``for_dispatcher``: the
+    dispatching unit records it although the holder has accounts (a legal-aid centre terminating or
+    closing the case of the lawyer it assigned, 法律援助法第四十八、五十条)."""
+    if not t.dispatcher_may_act_for_external:
+        return False
+    if for_dispatcher:
+        return True
+    org = matter.current_org
+    return org.category == OrgCategory.EXTERNAL or not unit_has_handlers(org)
+
+
+def required_permission(matter: Matter, t: Transition, for_dispatcher: bool = False) -> str | None:
+    """External departments cannot log in: whoever dispatched the matter records their answer,
+    so there the dispatcher's permission (transfer) is what is needed."""
+    return roles.TRANSFER if held_by_external(matter, t, for_dispatcher) else t.permission
+
+
+def check_holder(matter: Matter, t: Transition, actor: User, for_dispatcher: bool = False) -> bool:
+    """May ``actor`` take ``t`` now? Raises ``Forbidden`` if not; returns True when acting on behalf of an
+    external department."""
+    if held_by_external(matter, t, for_dispatcher):
+        if matter.current_org_id in actor.scope_org_ids:
+            return True
+        pending = pending_transfer(matter)  # a query: only when the unit itself is not the actor's
+        if pending is not None and pending.from_org_id in actor.scope_org_ids:
+            return True
+    elif matter.current_org_id in actor.scope_org_ids:
+        return False
+    raise Forbidden(
+        _("该事项当前由「%(org)s」办理，您所在单位不能执行「%(action)s」。")
+        % {"org": matter.current_org.name, "action": t.label}
+    )
+
+
+def allowed_transitions(matter: Matter, actor: User) -> list[Transition]:
+    """The staff transitions ``actor`` may take on ``matter`` now (what the matter page offers)."""
+    allowed = []
+    for code in available_codes(matter.state):
+        t = TRANSITIONS[code]
+        permission = required_permission(matter, t)
+        if t.actor != Actor.HOLDER or permission is None or not actor.has_perm(permission):
+            continue
+        try:
+            check_holder(matter, t, actor)
+        except Forbidden:
+            continue
+        allowed.append(t)
+    return allowed
+
+
+def staff_transition(code: str) -> Transition | None:
+    """The transition ``code`` if staff take it from the matter page or the staff API (not the citizen's
+    own rating), else None."""
+    t = TRANSITIONS.get(code)
+    return t if t is not None and t.actor == Actor.HOLDER else None
+
+
+def can_hand_over(user: User, matter: Matter) -> bool:
+    """Whether the page offers ``user`` the hand-over of ``matter`` (首问责任交接): the first-responsible
+    person or a supervisor, while the matter is not archived (the service checks again under the lock)."""
+    return (
+        user.has_perm(roles.HAND_OVER)
+        and matter.state != MatterState.ARCHIVED
+        and (matter.first_responsible_id == user.pk or user.has_perm(roles.SUPERVISE))
+    )
+
+
+# --- what the services look up on the way (who holds, who answers, who supervises) ---------------
+
+
+def pending_transfer(matter: Matter) -> Transfer | None:
+    """The matter's live hand-off (pending or accepted), the latest one."""
+    return (
+        matter.transfers.filter(status__in=[TransferStatus.PENDING, TransferStatus.ACCEPTED])
+        .select_related("from_org", "to_org")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def unit_has_handlers(org: Organization) -> bool:
+    """Whether anyone at ``org`` can handle matters in the system (cached with the org tree)."""
+    return cached(
+        "orgs",
+        f"has-handlers:{org.pk}",
+        lambda: User.objects.filter(
+            unit=org, is_active=True, groups__permissions__codename="handle_matter"
+        ).exists(),
+    )
+
+
+def duty_clerk(unit: Organization) -> User | None:
+    """Who answers for a request that arrives online at ``unit``: its first active front-desk account."""
+    return (
+        User.objects.filter(
+            unit=unit, is_active=True, is_integration=False, groups__permissions__codename="register_matter"
+        )
+        .order_by("id")
+        .first()
+    )
+
+
+def supervisors_of(org: Organization) -> list[User]:
+    """Users who supervise ``org``: those with the supervise permission in the nearest unit above it
+    (the unit itself first if it has such a manager, e.g. a judicial office over its own work)."""
+    node: Organization | None = org
+    while node is not None:
+        users = list(
+            User.objects.filter(
+                unit=node, is_active=True, groups__permissions__codename="supervise_matters"
+            ).distinct()
+        )
+        if users:
+            return users
+        node = node.parent
+    return []

@@ -12,7 +12,7 @@ changes ``Matter.state``; ``tests/test_architecture.py`` enforces that.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -69,9 +69,9 @@ class Transition:
 
 
 def _t(
-    code: str, label: StrOrPromise, sources: set[str], target: str, permission: str | None, **kw: object
+    code: str, label: StrOrPromise, sources: set[str], target: str, permission: str | None, **kw: Any
 ) -> Transition:
-    return Transition(code, label, frozenset(sources), target, permission, **kw)  # type: ignore[arg-type]
+    return Transition(code, label, frozenset(sources), target, permission, **kw)
 
 
 TRANSITIONS: dict[str, Transition] = {

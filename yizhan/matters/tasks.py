@@ -7,11 +7,11 @@ from dataclasses import asdict
 from django_tasks import task
 
 from yizhan.core.periodic import periodic
-from yizhan.matters.services import sweep_deadlines
+from yizhan.matters.services import do_sweep_deadlines
 
 
 @periodic
 @task()
 def sweep_deadlines_task() -> dict:
     """Flag overdue matters and escalate them to their supervisors (idempotent)."""
-    return asdict(sweep_deadlines())
+    return asdict(do_sweep_deadlines())

@@ -91,5 +91,6 @@ def drive(district: Any, state: str, **overrides: Any) -> Matter:
             matter, code, actor=mediator if code in HANDLER_STEPS else clerk, note=note, payload=payload
         )
     matter.refresh_from_db()
-    assert matter.state == state, (matter.state, state)
+    if matter.state != state:
+        raise RuntimeError(f"drive({state!r}) left the matter in state {matter.state!r}")
     return matter

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -9,11 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.middleware import HtmxDetails
 
 from yizhan.accounts import roles
 from yizhan.accounts.models import User
@@ -29,14 +31,22 @@ from yizhan.matters.forms import (
     transition_form,
 )
 from yizhan.matters.models import Channel, LegalDomain, Matter, ServiceType
-from yizhan.matters.states import OPEN_STATES, TRANSITIONS, MatterState
+from yizhan.matters.states import OPEN_STATES, MatterState
 
 PAGE_SIZE = 50
 
 
+class HtmxHttpRequest(HttpRequest):
+    """A request as django-htmx's middleware (in settings) leaves it: with ``htmx``."""
+
+    htmx: HtmxDetails
+
+
 def _user(request: HttpRequest) -> User:
+    """The signed-in staff member (every page here requires login)."""
     user = request.user
-    assert isinstance(user, User)
+    if not isinstance(user, User):
+        raise PermissionDenied(_("请先登录。"))
     return user
 
 
@@ -118,14 +128,15 @@ def check_person(request: HttpRequest) -> HttpResponse:
             context["errors"]["phone"] = exc.messages[0]
             phone = ""
     if (id_number or phone) and user.has_perm(roles.REGISTER):
-        context["history"] = list(selectors.person_history(user, id_number=id_number, phone=phone)[:5])
+        history = services.do_reveal_person_history(id_number=id_number, phone=phone, actor=user)
+        context["history"] = list(history[:5])
     return render(request, "matters/_person_check.html", context)
 
 
 @login_required
-def matter_list(request: HttpRequest) -> HttpResponse:
+def matter_list(request: HtmxHttpRequest) -> HttpResponse:
     user = _user(request)
-    params = {key: value for key, value in request.GET.items() if value}
+    params = {key: value for key in request.GET if (value := request.GET.get(key, ""))}
     errors: dict[str, str] = {}
     try:
         qs = selectors.search_matters(user, params).order_by("-registered_at", "-id")
@@ -143,7 +154,7 @@ def matter_list(request: HttpRequest) -> HttpResponse:
         "service_types": ServiceType.objects.filter(is_active=True),
         "domains": LegalDomain.objects.filter(is_active=True),
     }
-    template = "matters/_list_table.html" if request.htmx else "matters/list.html"  # type: ignore[attr-defined]
+    template = "matters/_list_table.html" if request.htmx else "matters/list.html"
     return render(request, template, context)
 
 
@@ -151,10 +162,12 @@ def matter_list(request: HttpRequest) -> HttpResponse:
 def overdue(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     today = timezone.localdate()
-    late = list(selectors.overdue_matters(user, today)[:500])
-    near = list(selectors.near_due_matters(user, today)[:500])
-    for matter in late + near:
-        matter.days_left = working_days_left(matter.due_date, today) if matter.due_date else None  # type: ignore[attr-defined]
+
+    def with_days_left(matters: Iterable[Matter]) -> list[tuple[Matter, int | None]]:
+        return [(m, working_days_left(m.due_date, today) if m.due_date else None) for m in matters]
+
+    late = with_days_left(selectors.overdue_matters(user, today)[:500])
+    near = with_days_left(selectors.near_due_matters(user, today)[:500])
     return render(request, "matters/overdue.html", {"late": late, "near": near, "today": today})
 
 
@@ -162,7 +175,7 @@ def _detail_context(
     request: HttpRequest, matter: Matter, forms: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     user = _user(request)
-    allowed = services.allowed_transitions(matter, user)
+    allowed = selectors.allowed_transitions(matter, user)
     action_forms = {t.code: transition_form(t.code) for t in allowed}
     if forms:
         action_forms.update(forms)
@@ -178,9 +191,7 @@ def _detail_context(
         "days_left": days_left,
         "overdue_days": -days_left if days_left is not None and days_left < 0 else 0,
         "can_reveal": user.has_perm(roles.REVEAL),
-        "can_hand_over": user.has_perm(roles.HAND_OVER)
-        and matter.state != MatterState.ARCHIVED
-        and (matter.first_responsible_id == user.pk or user.has_perm(roles.SUPERVISE)),
+        "can_hand_over": selectors.can_hand_over(user, matter),
         "hand_over_form": HandOverForm(user=user),
         "attachment_form": AttachmentForm(),
         "query_code_display": querycode.display(matter.query_code),
@@ -200,7 +211,8 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
 def act(request: HttpRequest, number: str, code: str) -> HttpResponse:
     """Take a transition from the matter page."""
     matter = _access(request, number)
-    if code not in TRANSITIONS or TRANSITIONS[code].actor != "holder":
+    t = selectors.staff_transition(code)
+    if t is None:
         raise Http404(_("未知的操作。"))
     form = transition_form(code, request.POST)
     if form.is_valid():
@@ -215,7 +227,7 @@ def act(request: HttpRequest, number: str, code: str) -> HttpResponse:
         except Forbidden as error:
             raise PermissionDenied(error.message) from error
         else:
-            messages.success(request, _("已完成「%(action)s」。") % {"action": TRANSITIONS[code].label})
+            messages.success(request, _("已完成「%(action)s」。") % {"action": t.label})
             return redirect("matters:detail", number=number)
     context = _detail_context(request, matter, forms={code: form})
     return render(request, "matters/detail.html", context, status=422)
@@ -229,7 +241,7 @@ def hand_over(request: HttpRequest, number: str) -> HttpResponse:
     form = HandOverForm(request.POST, user=user)
     if form.is_valid():
         try:
-            services.do_hand_over(
+            services.do_hand_over_matter(
                 matter, form.cleaned_data["to_user"], actor=user, note=form.cleaned_data["note"]
             )
         except InvalidInput as error:
@@ -268,9 +280,7 @@ def upload(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
-def download(request: HttpRequest, number: str, attachment_id: int) -> HttpResponse:
-    from django.http import FileResponse
-
+def download(request: HttpRequest, number: str, attachment_id: int) -> FileResponse:
     matter = _access(request, number)
     attachment = matter.attachments.filter(pk=attachment_id).first()
     if attachment is None:
@@ -283,9 +293,10 @@ def download(request: HttpRequest, number: str, attachment_id: int) -> HttpRespo
 def reveal(request: HttpRequest, number: str, requester_id: int) -> HttpResponse:
     """htmx: show a requester's full personal data (permission + audit)."""
     matter = _access(request, number)
-    requester = matter.requesters.filter(pk=requester_id).first()
-    if requester is None:
-        raise Http404(_("当事人不存在。"))
+    try:
+        requester = selectors.requester_of(matter, requester_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
     try:
         values = services.do_reveal_personal_data(
             requester, actor=_user(request), reason=request.POST.get("reason", "")
@@ -325,8 +336,8 @@ def history(request: HttpRequest) -> HttpResponse:
         digits = query.replace(" ", "").replace("-", "")
         looks_like_id = len(digits) == 18
         try:
-            qs = selectors.person_history(
-                user, id_number=digits if looks_like_id else "", phone="" if looks_like_id else digits
+            qs = services.do_reveal_person_history(
+                id_number=digits if looks_like_id else "", phone="" if looks_like_id else digits, actor=user
             )
             matters = list(qs[:200])
         except InvalidInput as exc:

@@ -68,7 +68,7 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
     if form.is_valid():
         adopted = {"yes": True, "no": False}.get(form.cleaned_data.get("advice_adopted") or "")
         try:
-            services.do_rate_by_query_code(
+            services.do_rate_matter(
                 code,
                 satisfaction=form.cleaned_data["satisfaction"],
                 advice_adopted=adopted,

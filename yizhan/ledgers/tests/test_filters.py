@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from yizhan.core.errors import InvalidInput
 from yizhan.ledgers.tests.conftest import numbers, transfer
-from yizhan.matters import services
 from yizhan.matters.testing import register
 
 
@@ -24,7 +23,7 @@ def over_three_days(monkeypatch, district, users):
         at(datetime.date(2026, 10, 31), 23),
         at(datetime.date(2026, 11, 1)),
     ):
-        monkeypatch.setattr(services, "_now", lambda moment=moment: moment)
+        monkeypatch.setattr(timezone, "now", lambda moment=moment: moment)
         made.append(register(users["clerk"], title=f"{moment:%m月%d日}来访"))
     monkeypatch.undo()
     return made
@@ -41,9 +40,9 @@ def test_the_date_range_is_inclusive_and_in_local_time(over_three_days, users):
 
 def test_transfer_ledgers_filter_on_the_transfer_date(monkeypatch, district, users):
     clerk = users["clerk"]
-    monkeypatch.setattr(services, "_now", lambda: at(datetime.date(2026, 10, 30)))
+    monkeypatch.setattr(timezone, "now", lambda: at(datetime.date(2026, 10, 30)))
     matter = register(clerk)
-    monkeypatch.setattr(services, "_now", lambda: at(datetime.date(2026, 11, 2)))
+    monkeypatch.setattr(timezone, "now", lambda: at(datetime.date(2026, 11, 2)))
     transfer(matter, district.committees[0], clerk)
     monkeypatch.undo()
     assert numbers(clerk, "mediation_transfers", date_from="2026-11-01", date_to="2026-11-30") == [

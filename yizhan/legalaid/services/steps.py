@@ -35,6 +35,7 @@ from yizhan.legalaid.states import (
     CaseStage,
     Step,
 )
+from yizhan.matters import selectors as matter_selectors
 from yizhan.matters import services as matter_services
 from yizhan.matters.models import EventCode, Outcome, ServiceType
 from yizhan.matters.services import TransferData
@@ -268,7 +269,7 @@ def _assign(case: LegalAidCase, actor: User, note: str, payload: dict) -> dict:
             note or _("指派%(name)s承办。") % {"name": person.name},
             transfer=TransferData(to_org=person.org, service_type=_legal_aid_type(), to_person=person),
         )
-        if not matter_services.unit_has_handlers(person.org):
+        if not matter_selectors.unit_has_handlers(person.org):
             # the firm has no account: the centre records that the lawyer took the case on
             _matter(case, "accept", actor)
     elif case.matter.state in (MatterState.ACCEPTED, MatterState.REGISTERED):

@@ -106,16 +106,22 @@ def test_history_finds_the_same_person_by_id_or_phone_and_is_audited(district, u
     first = register(clerk, phone="13900001111")
     second = register(clerk, id_number="", phone="139-0000-1111")
     other = register(clerk, id_number="", phone="13900002222")
-    by_phone = set(selectors.person_history(clerk, phone="13900001111").values_list("number", flat=True))
+    by_phone = set(
+        services.do_reveal_person_history(phone="13900001111", actor=clerk).values_list("number", flat=True)
+    )
     assert by_phone == {first.number, second.number}
-    by_id = set(selectors.person_history(clerk, id_number=VALID_ID.lower()).values_list("number", flat=True))
+    by_id = set(
+        services.do_reveal_person_history(id_number=VALID_ID.lower(), actor=clerk).values_list(
+            "number", flat=True
+        )
+    )
     assert first.number in by_id and other.number not in by_id
     assert AuditLog.objects.filter(object_type="matters.person_history").count() == 2
 
 
 def test_history_is_scoped_to_the_jurisdiction(district, users):
     register(users["clerk"], phone="13900001111")
-    assert not selectors.person_history(users["clerk2"], phone="13900001111").exists()
+    assert not services.do_reveal_person_history(phone="13900001111", actor=users["clerk2"]).exists()
 
 
 def test_reveal_needs_the_permission_and_is_audited(district, users):
@@ -158,9 +164,9 @@ def test_hand_over_moves_first_responsibility_with_a_record(district, users):
     colleague.groups.add(*clerk.groups.all())
     matter = register(clerk)
     with pytest.raises(InvalidInput) as info:
-        services.do_hand_over(matter, colleague, actor=clerk, note="")
+        services.do_hand_over_matter(matter, colleague, actor=clerk, note="")
     assert "note" in info.value.fields
-    services.do_hand_over(matter, colleague, actor=clerk, note="本人调岗，群众已告知")
+    services.do_hand_over_matter(matter, colleague, actor=clerk, note="本人调岗，群众已告知")
     matter.refresh_from_db()
     assert matter.first_responsible == colleague
     event = matter.events.get(code="hand_over")
@@ -203,14 +209,14 @@ def test_event_rows_cannot_be_rewritten(district, users):
 def test_the_sweep_flags_overdue_matters_once_and_escalates_to_the_supervisor(district, users):
     matter = register(users["clerk2"])  # at the 陈坪 station, supervised by the 陈坪 judicial office
     later = matter.due_date + datetime.timedelta(days=1)
-    result = services.sweep_deadlines(today=later)
+    result = services.do_sweep_deadlines(today=later)
     assert result.newly_overdue == 1
     matter.refresh_from_db()
     assert matter.overdue and matter.escalated_at
     assert users["officer"].notifications.filter(kind="overdue").count() == 1
     assert users["clerk2"].notifications.filter(kind="overdue").count() == 1  # the first-responsible person
     assert matter.events.filter(code="overdue").count() == 1
-    again = services.sweep_deadlines(today=later)
+    again = services.do_sweep_deadlines(today=later)
     assert again.newly_overdue == 0
     assert users["officer"].notifications.filter(kind="overdue").count() == 1
 

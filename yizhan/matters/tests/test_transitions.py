@@ -3,7 +3,7 @@
 import pytest
 
 from yizhan.core.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
-from yizhan.matters import services
+from yizhan.matters import selectors, services
 from yizhan.matters.models import Transfer, TransferStatus
 from yizhan.matters.states import TRANSITIONS, MatterState
 from yizhan.matters.testing import PATHS, drive, register, step_arguments
@@ -144,7 +144,7 @@ def test_the_window_records_an_external_departments_answer_on_its_behalf(distric
     matter.refresh_from_db()
     assert matter.current_org == external
     clerk = users["clerk"]  # a clerk does not handle matters, but records what 12315 did
-    assert {t.code for t in services.allowed_transitions(matter, clerk)} == {"accept", "return"}
+    assert {t.code for t in selectors.allowed_transitions(matter, clerk)} == {"accept", "return"}
     services.transition(matter, "accept", actor=clerk)
     services.transition(
         matter, "conclude", actor=clerk, note="12315已受理并调解退款", payload={"outcome": "resolved"}
@@ -158,18 +158,16 @@ def test_the_window_records_an_external_departments_answer_on_its_behalf(distric
 def test_citizen_rating_only_after_feedback(district):
     matter = drive(district, "transferred")
     with pytest.raises(IllegalTransition):
-        services.do_rate_by_query_code(matter.query_code, satisfaction="satisfied", advice_adopted=True)
+        services.do_rate_matter(matter.query_code, satisfaction="satisfied", advice_adopted=True)
     matter = drive(district, "fed_back")
-    services.do_rate_by_query_code(
-        matter.query_code, satisfaction="satisfied", advice_adopted=None, comment="很好"
-    )
+    services.do_rate_matter(matter.query_code, satisfaction="satisfied", advice_adopted=None, comment="很好")
     matter.refresh_from_db()
     assert matter.state == MatterState.FOLLOWED_UP
     assert matter.followed_up_by_citizen
     rate = matter.events.get(code="rate")
     assert rate.actor is None and rate.actor_label
     with pytest.raises(IllegalTransition) as info:
-        services.do_rate_by_query_code(matter.query_code, satisfaction="satisfied", advice_adopted=None)
+        services.do_rate_matter(matter.query_code, satisfaction="satisfied", advice_adopted=None)
     assert "已评价" in info.value.message
 
 
