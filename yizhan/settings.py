@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "yizhan.core.http.middleware.ApiErrorShapeMiddleware",
     "yizhan.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -122,6 +123,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["yizhan.accounts.backends.LockoutModelBackend"]
 # The function that checks an API token (core/http/auth.py): raw token -> user or None.
+API_PREFIX = "/api/"  # answers under it keep the API's error shape (core/http/middleware.py)
 API_TOKEN_AUTHENTICATOR = "yizhan.accounts.services.user_for_api_token"  # noqa: S105 (a path)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "matters:queue"

@@ -36,13 +36,24 @@ def generate() -> str:
     return payload + _luhn_digit(payload)
 
 
+# full-width digits and dashes, as Chinese input methods type them
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９－—", "0123456789--")
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+
+
 def normalise(value: str) -> str:
-    return re.sub(r"[\s\-]", "", value or "")
+    return re.sub(r"[\s\-]", "", (value or "").translate(_FULL_WIDTH))
 
 
 def is_well_formed(value: str) -> bool:
+    """Twelve ASCII digits (after ``normalise``) with a valid check digit. ``str.isdigit`` is not used:
+    it accepts superscripts and other digits that ``int`` refuses."""
     code = normalise(value)
-    return len(code) == CODE_LENGTH and code.isdigit() and _luhn_digit(code[:-1]) == code[-1]
+    return (
+        len(code) == CODE_LENGTH
+        and _ASCII_DIGITS.fullmatch(code) is not None
+        and _luhn_digit(code[:-1]) == code[-1]
+    )
 
 
 def display(code: str) -> str:

@@ -8,6 +8,7 @@ targets are then one tree and one foreign key. See docs/decisions/0002-one-organ
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -185,6 +186,8 @@ class Organization(models.Model):
         return self.name
 
     def save(self, *args: object, **kwargs: object) -> None:
+        if self.parent_makes_a_loop():  # clean() tells the user; this guards every other path
+            raise ValueError(f"unit {self.pk} cannot be placed under its own subtree ({self.parent_id})")
         self.category = KIND_CATEGORY[self.kind]
         creating = self.pk is None
         super().save(*args, **kwargs)  # type: ignore[arg-type]
@@ -195,6 +198,18 @@ class Organization(models.Model):
             self.path = expected
             if not creating and old:
                 self._move_subtree(old, expected)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.parent_makes_a_loop():
+            raise ValidationError({"parent": _("上级单位不能是本单位或本单位的下级单位。")})
+
+    def parent_makes_a_loop(self) -> bool:
+        """Whether the chosen parent is this unit or one of its own units (the tree would loop)."""
+        if self.pk is None or self.parent_id is None or not self.path:
+            return False
+        parent = Organization.objects.filter(pk=self.parent_id).values_list("path", flat=True).first()
+        return self.parent_id == self.pk or (parent or "").startswith(self.path)
 
     def compute_path(self) -> str:
         own = f"{self.pk:07d}/"

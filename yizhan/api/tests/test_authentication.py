@@ -140,7 +140,7 @@ def test_session_calls_that_change_data_need_the_csrf_token(users, district):
     body = json.dumps(MATTER)
     refused = client.post("/api/v1/matters", body, content_type="application/json")
     assert refused.status_code == 403
-    assert refused.json()["error"]["code"] == "error"
+    assert refused.json()["error"]["code"] == "csrf_failed"
     assert Matter.objects.count() == 0
 
     client.get("/staff/orgs/")  # any staff page hands out the CSRF cookie

@@ -58,21 +58,12 @@ def test_a_body_that_breaks_the_schema_is_422_with_a_chinese_message_per_field(c
     assert error_of(empty)["fields"] == {"body": "必填。"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="django-ninja answers a wrong method with its own text/html 'Method not allowed', outside the "
-    "error shape (install_error_handlers cannot see it: no exception is raised).",
-)
 def test_a_wrong_method_is_405_in_the_error_shape(client, district, bearer):
     response = client.delete("/api/v1/orgs", **bearer)
     assert response.status_code == 405
     assert error_of(response)["code"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an unknown path under /api/v1/ falls through to the site's HTML 404 page, not the error shape.",
-)
 def test_an_unknown_api_path_is_404_in_the_error_shape(client, district, bearer):
     response = client.get("/api/v1/no-such-thing", **bearer)
     assert response.status_code == 404
@@ -84,25 +75,16 @@ def test_a_session_call_without_csrf_is_403_in_the_error_shape(users, district):
     client.force_login(users["clerk"])
     response = client.post("/api/v1/matters", "{}", content_type="application/json")
     assert response.status_code == 403
-    assert error_of(response)["code"] == "error"
+    assert error_of(response)["code"] == "csrf_failed"
+    assert "CSRF" in error_of(response)["message"] and has_chinese(error_of(response)["message"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="errors django-ninja raises itself (HttpError) pass its English text through: 'Cannot parse "
-    "request body' (400; the json_invalid mapping in validation_fields is never reached).",
-)
 def test_a_body_that_is_not_json_is_refused_with_a_chinese_message(client, district):
     response = client.post("/api/v1/track/123456789015/rating", "{not json", content_type="application/json")
     assert 400 <= response.status_code < 500
     assert has_chinese(error_of(response)["message"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="querycode.is_well_formed trusts str.isdigit(): superscript digits reach int() in _luhn_digit, "
-    "which raises ValueError, and the public track endpoint answers 500.",
-)
 def test_a_code_of_superscript_digits_is_404_not_a_server_error(district):
     client = Client(raise_request_exception=False)
     response = client.get("/api/v1/track/" + "²" * 12)

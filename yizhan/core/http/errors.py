@@ -103,4 +103,38 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return error_response(exc.status_code, "error", str(exc))
+        return http_error_response(exc.status_code, str(exc))
+
+
+def _ninja_messages() -> dict[str, tuple[str, str, dict[str, str]]]:
+    """The errors django-ninja raises itself, in the error shape and in Chinese."""
+    return {
+        "Cannot parse request body": (
+            "invalid_json",
+            _("请求体不是有效的 JSON。"),
+            {"body": _("请求体不是有效的 JSON。")},
+        ),
+        "CSRF check Failed": ("csrf_failed", _("CSRF 校验失败，请刷新页面后重试。"), {}),
+    }
+
+
+_STATUS_MESSAGES = {
+    400: ("bad_request", "请求有误。"),
+    401: ("unauthenticated", "请先登录或提供有效的接口令牌。"),
+    403: ("forbidden", "没有权限。"),
+    404: ("not_found", "资源不存在。"),
+    405: ("method_not_allowed", "该地址不支持这种请求方法。"),
+    413: ("too_large", "请求内容过大。"),
+    415: ("unsupported_media_type", "不支持的内容类型。"),
+    429: ("rate_limited", "请求过于频繁，请稍后再试。"),
+}
+
+
+def http_error_response(status: int, detail: str = "") -> HttpResponse:
+    """An HTTP error raised by the framework (not by our services), in the error shape and in Chinese."""
+    known = _ninja_messages().get(detail)
+    if known is not None:
+        code, message, fields = known
+        return error_response(status, code, message, fields)
+    code, message = _STATUS_MESSAGES.get(status, ("error", "请求未能完成。"))
+    return error_response(status, code, _(message))

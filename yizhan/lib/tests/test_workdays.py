@@ -131,3 +131,12 @@ def test_a_notice_year_follows_the_notice_and_the_week_and_is_not_provisional():
     assert calendar.source_of(2027) == "notice"
     assert WorkCalendar().source_of(2027) == "statutory"
     assert WorkCalendar().source_of(2026) == "package"
+
+
+def test_query_codes_typed_with_a_chinese_input_method_or_odd_digits():
+    code = querycode.generate()
+    full_width = code.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    assert querycode.is_well_formed(full_width)
+    assert querycode.normalise(full_width) == code
+    assert not querycode.is_well_formed("²" * 12)  # digits to str.isdigit, not to int
+    assert not querycode.is_well_formed("١٢٣٤٥٦٧٨٩٠١٢")  # Arabic-Indic digits

@@ -99,11 +99,6 @@ def test_an_overlong_input_is_a_form_error_not_a_crash(client, db):
     assert "不超过 20 字符" in page
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="querycode.is_well_formed trusts str.isdigit(), which accepts superscript digits that int() "
-    "refuses: _luhn_digit raises ValueError and the public page answers 500.",
-)
 def test_superscript_digits_are_a_malformed_code_not_a_server_error(db):
     client = Client(raise_request_exception=False)
     response = client.get(reverse("portal:track"), {"code": "²" * 12})
