@@ -37,7 +37,7 @@ def test_online_application_to_closing(page, shot, live_server, e2e_district, lo
     page.fill("#id_title", "包工头拖欠工资两万元")
     page.fill("#id_story", "2026年在建筑工地务工五个月，包工头拖欠工资两万元，多次讨要未果。")
     page.select_option("#id_proceeding", value="non_litigation")
-    page.select_option("#id_claim", value="labor_relation_or_wages")
+    page.select_option("#id_claim", value="wages")
     page.check("input[name=aid_groups][value=migrant_worker]")
     page.select_option("#id_preferred_person", value=str(lawyer.pk))  # 点援制: chosen from the roster
     page.check("#id_consent")

@@ -202,10 +202,11 @@ def check_citations(request: HttpRequest, payload: TextIn) -> dict[str, Any]:
             "legal_aid_hint": {
                 "facts": {
                     "proceeding": "civil",
-                    "claim": "labor_relation_or_wages",
+                    "claim": "wages",
                     "groups": ["migrant_worker"],
                 },
                 "eligible": True,
+                "outcome": "eligible",
                 "route": "application",
                 "economic_condition": "exempt_from_verification",
                 "grounds": ["法律援助法第三十一条第五项", "法律援助法第四十二条第三项"],

@@ -445,6 +445,15 @@ INJURY_CUES = (
     "药品",
     "医疗事故",
 )
+# 第三十一条第五项 names two claims and 第七项 four accidents, one code each (法律援助法第四十二条第三项
+# exempts migrant workers only for pay and work injuries)
+LABOR_RELATION_CUES = ("劳动关系", "劳动合同", "没签合同", "不承认我是员工")
+ACCIDENT_CLAIMS = (
+    (("工伤",), "work_injury_compensation"),
+    (("车祸", "交通事故", "被车", "撞车"), "traffic_accident_compensation"),
+    (("食物中毒", "食品安全", "假药", "药品"), "food_drug_safety_compensation"),
+    (("医疗事故",), "medical_accident_compensation"),
+)
 POLLUTION_CUES = ("污染", "排污", "生态破坏")
 POLLUTION_DOMAINS = frozenset({"侵权", "人身损害", "土地纠纷", "综合咨询"})
 
@@ -460,19 +469,25 @@ def legal_aid_facts(domain: str, text: str) -> dict[str, Any] | None:
     circumstances: list[str] = []
     if domain == "劳动纠纷":
         if _mentions(text, WORK_INJURY_CUES):
-            claim = "personal_injury_compensation"
+            claim = "work_injury_compensation"
         elif _mentions(text, SOCIAL_INSURANCE_CUES):
             claim = "social_insurance_or_assistance"
+        elif _mentions(text, LABOR_RELATION_CUES):
+            claim = "labor_relation"
         else:
-            claim = "labor_relation_or_wages"
+            claim = "wages"
     elif domain == "婚姻家庭":
         if _mentions(text, SUPPORT_CUES):
             claim = "support_payment"
         if _mentions(text, VIOLENCE_CUES):
             circumstances = ["abuse_abandonment_or_domestic_violence_victim"]
             claim = claim or "other"
-    elif domain in ("交通事故", "医疗纠纷") or (domain == "人身损害" and _mentions(text, INJURY_CUES)):
-        claim = "personal_injury_compensation"
+    elif domain == "交通事故":
+        claim = "traffic_accident_compensation"
+    elif domain == "医疗纠纷":
+        claim = "medical_accident_compensation"
+    elif domain == "人身损害" and _mentions(text, INJURY_CUES):
+        claim = next(code for cues, code in ACCIDENT_CLAIMS if _mentions(text, cues))
     elif domain in POLLUTION_DOMAINS and _mentions(text, POLLUTION_CUES):
         claim = "environmental_damage"
     if claim is None:
@@ -480,7 +495,7 @@ def legal_aid_facts(domain: str, text: str) -> dict[str, Any] | None:
     facts: dict[str, Any] = {"proceeding": "civil", "claim": claim}
     if circumstances:
         facts["circumstances"] = circumstances
-    migrant_claim = claim == "labor_relation_or_wages" or _mentions(text, WORK_INJURY_CUES)
+    migrant_claim = claim in ("wages", "labor_relation") or _mentions(text, WORK_INJURY_CUES)
     if migrant_claim and _mentions(text, MIGRANT_CUES):
         facts["groups"] = ["migrant_worker"]
     return facts

@@ -52,14 +52,31 @@ class EligibilityIn(Schema):
             "social_insurance_or_assistance",
             "pension",
             "support_payment",
-            "labor_relation_or_wages",
+            "labor_relation",
+            "wages",
             "capacity_declaration",
-            "personal_injury_compensation",
+            "work_injury_compensation",
+            "traffic_accident_compensation",
+            "food_drug_safety_compensation",
+            "medical_accident_compensation",
             "environmental_damage",
             "other",
+            "labor_relation_or_wages",
+            "personal_injury_compensation",
         ]
         | None
-    ) = Field(None, description="第三十一条所列事项；默认 other")
+    ) = Field(
+        None,
+        description=(
+            "第三十一条所列事项；默认 other。第五项分为 labor_relation（确认劳动关系）和"
+            " wages（支付劳动报酬），"
+            "第七项分为 work_injury_compensation、traffic_accident_compensation、"
+            "food_drug_safety_compensation、medical_accident_compensation，因为第四十二条第三项只对"
+            "支付劳动报酬和工伤事故人身损害赔偿免予核查。旧的合并代码 labor_relation_or_wages、"
+            "personal_injury_compensation 仍然接受（已弃用）：答复按该项事项作出，说明中请求选择具体事项，"
+            "进城务工人员因此不能确定是否免予核查的，outcome 为 needs_verification。"
+        ),
+    )
     retrial: bool = Field(False, description="人民法院已决定再审或者人民检察院已抗诉（第三十三条）")
     has_counsel: bool = False
     circumstances: list[
@@ -115,7 +132,16 @@ class EligibilityIn(Schema):
 
 
 class EligibilityOut(Schema):
-    eligible: bool
+    eligible: bool = Field(
+        ..., description="是否可以获得（或申请）法律援助；outcome 为 needs_verification 时也为 true"
+    )
+    outcome: Literal["eligible", "not_eligible", "needs_verification"] = Field(
+        ...,
+        description=(
+            "eligible：符合条件；not_eligible：不符合条件；needs_verification：属于法律援助范围，"
+            "但经济困难条件适用且尚未确定（或第二十四条的“其他原因”），由法律援助机构核查后决定。"
+        ),
+    )
     route: Literal["notification", "application"]
     economic_condition: Literal["required", "waived", "exempt_from_verification", "not_applicable"]
     grounds: list[str]
@@ -125,14 +151,26 @@ class EligibilityOut(Schema):
 
 ELIGIBILITY_EXAMPLES = {
     "migrant_worker": {
-        "summary": "进城务工人员讨薪（免予核查经济困难状况）",
+        "summary": "进城务工人员讨薪（免予核查经济困难状况）→ eligible",
         "value": {
             "proceeding": "civil",
             "role": "applicant",
-            "claim": "labor_relation_or_wages",
+            "claim": "wages",
             "groups": ["migrant_worker"],
             "region": "620104",
         },
+    },
+    "traffic_accident": {
+        "summary": "进城务工人员交通事故赔偿，未说明经济状况 → needs_verification",
+        "value": {
+            "proceeding": "civil",
+            "claim": "traffic_accident_compensation",
+            "groups": ["migrant_worker"],
+        },
+    },
+    "not_in_scope": {
+        "summary": "第三十一条所列以外的民事事项 → not_eligible",
+        "value": {"proceeding": "civil", "claim": "other", "economic_hardship": True},
     },
     "minor_defendant": {
         "summary": "未成年犯罪嫌疑人（通知辩护）",
@@ -147,6 +185,56 @@ ELIGIBILITY_EXAMPLES = {
             "household_size": 3,
             "household_monthly_income": 2400,
             "region": "620104",
+        },
+    },
+}
+
+
+ELIGIBILITY_ANSWER_EXAMPLES = {
+    "eligible": {
+        "summary": "eligible：进城务工人员讨薪",
+        "value": {
+            "eligible": True,
+            "outcome": "eligible",
+            "route": "application",
+            "economic_condition": "exempt_from_verification",
+            "grounds": ["法律援助法第三十一条第五项", "法律援助法第四十二条第三项"],
+            "missing": [
+                "法律援助申请表",
+                "申请人身份证明",
+                "属于免予核查经济困难状况人员的证明材料（第四十二条）",
+                "与所申请法律援助事项有关的材料",
+            ],
+            "explanation": "结论：符合法律援助条件，可以申请法律援助。\n…",
+        },
+    },
+    "needs_verification": {
+        "summary": "needs_verification：交通事故赔偿，经济困难状况待核查",
+        "value": {
+            "eligible": True,
+            "outcome": "needs_verification",
+            "route": "application",
+            "economic_condition": "required",
+            "grounds": ["法律援助法第三十一条第七项", "法律援助法第四十一条"],
+            "missing": [
+                "法律援助申请表",
+                "申请人身份证明",
+                "经济困难状况说明表或者个人诚信承诺书（第四十一条）",
+                "与所申请法律援助事项有关的材料",
+            ],
+            "explanation": "结论：申请事项属于法律援助范围，经核查经济困难的，可以获得法律援助。\n…",
+        },
+    },
+    "not_eligible": {
+        "summary": "not_eligible：不属于法律援助事项",
+        "value": {
+            "eligible": False,
+            "outcome": "not_eligible",
+            "route": "application",
+            "economic_condition": "not_applicable",
+            "grounds": ["法律援助法第三十一条"],
+            "missing": [],
+            "explanation": "结论：不符合法律援助条件。\n…",
         },
     },
 }
@@ -168,7 +256,9 @@ def _json_object(request: HttpRequest) -> Any:
     description=(
         "依法律援助法判断是否符合法律援助条件、途径（通知或申请）、经济困难条件（需审查、不受限制、"
         "免予核查、不适用），给出所依据的每一条款、需要补充的材料和可以念给群众听的说明。"
-        "未知代码返回 422，`fields` 指明字段。经济困难标准按地区和日期取当时有效的标准（第三十四条）。"
+        "`outcome` 区分三种结论：`eligible`、`not_eligible`、`needs_verification`"
+        "（经济困难条件适用而尚未确定，由法律援助机构核查）。未知代码返回 422，`fields` 指明字段。"
+        "经济困难标准按地区和日期取当时有效的标准（第三十四条）。"
     ),
     openapi_extra={
         "requestBody": {
@@ -183,23 +273,7 @@ def _json_object(request: HttpRequest) -> Any:
         "responses": {
             "200": {
                 "description": "OK",
-                "content": {
-                    "application/json": {
-                        "example": {
-                            "eligible": True,
-                            "route": "application",
-                            "economic_condition": "exempt_from_verification",
-                            "grounds": ["法律援助法第三十一条第五项", "法律援助法第四十二条第三项"],
-                            "missing": [
-                                "法律援助申请表",
-                                "申请人身份证明",
-                                "属于免予核查经济困难状况人员的证明材料（第四十二条）",
-                                "与所申请法律援助事项有关的材料",
-                            ],
-                            "explanation": "结论：符合法律援助条件，可以申请法律援助。\n…",
-                        }
-                    }
-                },
+                "content": {"application/json": {"examples": ELIGIBILITY_ANSWER_EXAMPLES}},
             }
         },
     },

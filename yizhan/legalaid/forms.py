@@ -37,10 +37,16 @@ ROLES = [
     ("incidental_civil_plaintiff", _("附带民事诉讼原告人")),
     ("compulsory_medical_respondent", _("强制医疗案件被申请人、被告人")),
 ]
+#: 第三十一条: one choice per claim (item 5 names two, item 7 four accidents: 第四十二条第三项 exempts
+#: migrant workers only for pay and work injuries)
 CLAIMS = [
-    ("labor_relation_or_wages", _("确认劳动关系或者支付劳动报酬")),
+    ("wages", _("请求支付劳动报酬（讨薪）")),
+    ("labor_relation", _("请求确认劳动关系")),
     ("support_payment", _("请求给付赡养费、抚养费、扶养费")),
-    ("personal_injury_compensation", _("请求工伤事故、交通事故、食品药品安全事故、医疗事故人身损害赔偿")),
+    ("work_injury_compensation", _("请求工伤事故人身损害赔偿")),
+    ("traffic_accident_compensation", _("请求交通事故人身损害赔偿")),
+    ("food_drug_safety_compensation", _("请求食品药品安全事故人身损害赔偿")),
+    ("medical_accident_compensation", _("请求医疗事故人身损害赔偿")),
     ("social_insurance_or_assistance", _("请求给予社会保险待遇或者社会救助")),
     ("pension", _("请求发给抚恤金")),
     ("state_compensation", _("依法请求国家赔偿")),
@@ -63,7 +69,7 @@ PERSON = [
     ("tried_in_absentia", _("缺席审判案件的被告人")),
 ]
 GROUPS = [
-    ("migrant_worker", _("进城务工人员（请求支付劳动报酬或工伤赔偿）")),
+    ("migrant_worker", _("进城务工人员（请求支付劳动报酬或者工伤事故赔偿时免予核查）")),
     ("elderly_no_fixed_income", _("无固定生活来源的老年人")),
     ("disabled_no_fixed_income", _("无固定生活来源的残疾人")),
     ("minor_no_fixed_income", _("无固定生活来源的未成年人")),

@@ -14,12 +14,13 @@ from yizhan.knowledge.tests.test_knowledge import corpus  # noqa: F401 - fixture
 @pytest.mark.parametrize(
     ("domain", "text", "claim", "extra"),
     [
-        ("劳动纠纷", "老板拖欠工资三个月", "labor_relation_or_wages", {}),
-        ("劳动纠纷", "在工地打工，老板不给工钱", "labor_relation_or_wages", {"groups": ["migrant_worker"]}),
+        ("劳动纠纷", "老板拖欠工资三个月", "wages", {}),
+        ("劳动纠纷", "在工地打工，老板不给工钱", "wages", {"groups": ["migrant_worker"]}),
+        ("劳动纠纷", "干了两年没签合同，公司不承认劳动关系", "labor_relation", {}),
         (
             "劳动纠纷",
             "在工地摔伤了，算不算工伤",
-            "personal_injury_compensation",
+            "work_injury_compensation",
             {"groups": ["migrant_worker"]},
         ),
         ("劳动纠纷", "单位一直不给交社保", "social_insurance_or_assistance", {}),
@@ -30,9 +31,10 @@ from yizhan.knowledge.tests.test_knowledge import corpus  # noqa: F401 - fixture
             "other",
             {"circumstances": ["abuse_abandonment_or_domestic_violence_victim"]},
         ),
-        ("交通事故", "被电动车撞了，对方不赔", "personal_injury_compensation", {}),
-        ("医疗纠纷", "手术后瘫痪，医院不认", "personal_injury_compensation", {}),
-        ("人身损害", "吃了饭店的东西食物中毒住院", "personal_injury_compensation", {}),
+        ("交通事故", "被电动车撞了，对方不赔", "traffic_accident_compensation", {}),
+        ("医疗纠纷", "手术后瘫痪，医院不认", "medical_accident_compensation", {}),
+        ("人身损害", "吃了饭店的东西食物中毒住院", "food_drug_safety_compensation", {}),
+        ("人身损害", "骑车被车撞伤住院", "traffic_accident_compensation", {}),
         ("侵权", "工厂排污把鱼塘污染了", "environmental_damage", {}),
     ],
 )

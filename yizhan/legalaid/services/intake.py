@@ -73,9 +73,15 @@ AID_GROUP_TAGS = {
 }
 #: the matter's legal domain for the claim of 第三十一条 (general where none fits)
 CLAIM_DOMAINS = {
-    "labor_relation_or_wages": "labor",
-    "support_payment": "marriage_family",
+    "labor_relation": "labor",
+    "wages": "labor",
+    "work_injury_compensation": "labor",
+    "traffic_accident_compensation": "traffic_accident",
+    "food_drug_safety_compensation": "personal_injury",
+    "medical_accident_compensation": "medical",
+    "labor_relation_or_wages": "labor",  # the first contract's merged codes (still accepted)
     "personal_injury_compensation": "personal_injury",
+    "support_payment": "marriage_family",
     "social_insurance_or_assistance": "administrative",
     "pension": "administrative",
     "state_compensation": "administrative",

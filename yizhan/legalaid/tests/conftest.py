@@ -21,7 +21,7 @@ from yizhan.matters.testing import registration
 
 S = CaseStage
 PASSWORD = "Test-pass-2026"
-FACTS = {"proceeding": "non_litigation", "claim": "labor_relation_or_wages", "groups": ["migrant_worker"]}
+FACTS = {"proceeding": "non_litigation", "claim": "wages", "groups": ["migrant_worker"]}
 NOTICE_FACTS = {"proceeding": "criminal", "role": "suspect_or_defendant", "person": ["minor"]}
 
 #: how each stage is reached: (the stage before it, the step taken)

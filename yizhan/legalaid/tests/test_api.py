@@ -32,7 +32,7 @@ def test_migrant_worker_wages_is_exempt_from_verification(client, db):
     body = {
         "proceeding": "civil",
         "role": "applicant",
-        "claim": "labor_relation_or_wages",
+        "claim": "wages",
         "retrial": False,
         "has_counsel": False,
         "circumstances": [],
@@ -123,8 +123,53 @@ def test_the_contract_is_documented_with_examples(client, db):
         assert name in props
     assert "migrant_worker" in json.dumps(props["groups"])
     assert set(body["examples"]) >= {"migrant_worker", "minor_defendant"}
-    example = op["responses"]["200"]["content"]["application/json"]["example"]
-    assert tuple(example) == PUBLIC_KEYS
+    # the split claims of 第三十一条第五、七项 are documented, the merged codes still accepted
+    claims = json.dumps(props["claim"])
+    for code in ("wages", "labor_relation", "work_injury_compensation", "labor_relation_or_wages"):
+        assert code in claims
+    answer = op["responses"]["200"]["content"]["application/json"]
+    # one example answer per outcome, each with exactly the contract's keys
+    examples = answer["examples"]
+    assert {e["value"]["outcome"] for e in examples.values()} == {
+        "eligible",
+        "not_eligible",
+        "needs_verification",
+    }
+    assert all(tuple(e["value"]) == PUBLIC_KEYS for e in examples.values())
+    out = schema["components"]["schemas"]["EligibilityOut"]
+    assert out["properties"]["outcome"]["enum"] == ["eligible", "not_eligible", "needs_verification"]
+    assert "needs_verification" in out["properties"]["outcome"]["description"]
+    assert "outcome" in out["required"]
+
+
+@pytest.mark.parametrize(
+    ("body", "eligible", "outcome"),
+    [
+        ({"proceeding": "civil", "claim": "wages", "groups": ["migrant_worker"]}, True, "eligible"),
+        ({"proceeding": "civil", "claim": "traffic_accident_compensation"}, True, "needs_verification"),
+        (
+            {"proceeding": "civil", "claim": "support_payment", "economic_hardship": False},
+            False,
+            "not_eligible",
+        ),
+        ({"proceeding": "civil", "claim": "other"}, False, "not_eligible"),
+    ],
+)
+def test_the_answer_tells_the_three_outcomes_apart(client, db, body, eligible, outcome):
+    data = _post(client, URL, body).json()
+    assert (data["eligible"], data["outcome"]) == (eligible, outcome)
+
+
+def test_the_merged_claim_code_is_accepted_and_asks_for_the_precise_one(client, db):
+    response = _post(
+        client, URL, {"proceeding": "civil", "claim": "labor_relation_or_wages", "groups": ["migrant_worker"]}
+    )
+    assert response.status_code == 200, response.content
+    data = response.json()
+    # no exemption on the merged code: a claim to confirm a labour relation is not exempt (第四十二条第三项)
+    assert data["economic_condition"] == "required" and data["outcome"] == "needs_verification"
+    assert "法律援助法第四十二条第三项" not in data["grounds"]
+    assert "请求支付劳动报酬（wages）" in data["explanation"]
 
 
 def test_the_region_standard_in_the_database_decides_at_the_boundary(client, district):
@@ -200,7 +245,7 @@ APPLICATION = {
     },
     "facts": {
         "proceeding": "non_litigation",
-        "claim": "labor_relation_or_wages",
+        "claim": "wages",
         "groups": ["migrant_worker"],
     },
     "source": "window",
@@ -262,7 +307,7 @@ def test_application_through_to_closing(client, district, tokens):
 
 
 def test_bad_application_facts_name_the_field(client, district, tokens):
-    body = {**APPLICATION, "facts": {"proceeding": "civil", "claim": "wages"}}
+    body = {**APPLICATION, "facts": {"proceeding": "civil", "claim": "salary"}}
     response = _post(client, "/api/v1/legal-aid/cases", body, tokens["clerk2"])
     assert response.status_code == 422
     assert "facts.claim" in response.json()["error"]["fields"]

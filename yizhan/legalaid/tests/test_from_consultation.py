@@ -19,7 +19,7 @@ def test_matter_page_offers_the_conversion_and_then_links_the_case(client, distr
         {
             "proceeding": "civil",
             "role": "applicant",
-            "claim": "labor_relation_or_wages",
+            "claim": "wages",
             "aid_groups": ["migrant_worker"],
         },
     )

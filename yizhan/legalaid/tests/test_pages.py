@@ -109,7 +109,7 @@ def application(district, **overrides):
         "source": "window",
         "proceeding": "non_litigation",
         "role": "applicant",
-        "claim": "labor_relation_or_wages",
+        "claim": "wages",
         "aid_groups": ["migrant_worker"],
         "economic_hardship": "",
     }
@@ -143,7 +143,7 @@ def test_apply_creates_the_case_and_opens_it(client, district):
     ("overrides", "field"),
     [
         ({"id_number": "110101199003074259"}, "id_number"),  # wrong check digit (GB 11643)
-        ({"claim": "wages"}, "claim"),  # not a choice
+        ({"claim": "salary"}, "claim"),  # not a choice
         ({"title": ""}, "title"),
         ({"source": "detention"}, "detention_submitted_at"),  # 第三十九条
         ({"source": "representative"}, "applicant_relation"),  # 第四十条
@@ -334,7 +334,7 @@ def test_conversion_page_once(client, district):
     facts = {
         "proceeding": "civil",
         "role": "applicant",
-        "claim": "labor_relation_or_wages",
+        "claim": "wages",
         "aid_groups": ["migrant_worker"],
     }
     first = client.post(url, facts)
@@ -352,7 +352,7 @@ def test_htmx_check_returns_the_engines_answer(client, district):
         {
             "proceeding": "non_litigation",
             "role": "applicant",
-            "claim": "labor_relation_or_wages",
+            "claim": "wages",
             "aid_groups": ["migrant_worker"],
         },
     )
@@ -406,7 +406,7 @@ def public_form(district, **overrides):
         "story": "工地务工被拖欠工资。",
         "proceeding": "civil",
         "role": "applicant",
-        "claim": "labor_relation_or_wages",
+        "claim": "wages",
         "aid_groups": ["migrant_worker", "elderly_no_fixed_income"],
         "consent": "on",
     }
@@ -477,7 +477,7 @@ def test_conversion_by_an_account_that_may_not_register_is_403(client, district)
     matter = register(district.users["hotline"], channel="hotline", service_type="consultation")
     response = login(client, "city").post(
         f"/staff/legal-aid/from-matter/{matter.number}/",
-        {"proceeding": "civil", "role": "applicant", "claim": "labor_relation_or_wages"},
+        {"proceeding": "civil", "role": "applicant", "claim": "wages"},
     )
     assert response.status_code == 403  # the city sees the matter but does not register (not a 500)
     assert LegalAidCase.objects.count() == 0

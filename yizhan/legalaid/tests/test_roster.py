@@ -26,7 +26,7 @@ def test_online_choice_is_kept_and_preselected(client, district):
         "story": "工地务工被拖欠工资。",
         "proceeding": "civil",
         "role": "applicant",
-        "claim": "labor_relation_or_wages",
+        "claim": "wages",
         "aid_groups": ["migrant_worker"],
         "preferred_person": lawyer.pk,
         "consent": "on",

@@ -161,7 +161,7 @@ def consultation(district):
 
 def test_conversion_carries_requesters_and_facts(consultation, district):
     hotline = district.users["hotline"]
-    facts = {"proceeding": "non_litigation", "claim": "labor_relation_or_wages", "groups": ["migrant_worker"]}
+    facts = {"proceeding": "non_litigation", "claim": "wages", "groups": ["migrant_worker"]}
     case = services.do_convert_consultation(consultation, facts, actor=hotline)
     matter = case.matter
     assert matter.pk != consultation.pk and matter.service_type.code == "legal_aid"
@@ -196,7 +196,7 @@ def test_conversion_needs_the_consultation_in_scope(consultation, district):
 def test_conversion_with_bad_facts_makes_nothing(consultation, district):
     with pytest.raises(InvalidInput) as caught:
         services.do_convert_consultation(
-            consultation, {"proceeding": "civil", "claim": "wages"}, actor=district.users["hotline"]
+            consultation, {"proceeding": "civil", "claim": "salary"}, actor=district.users["hotline"]
         )
     assert "facts.claim" in caught.value.fields
     assert LegalAidCase.objects.count() == 0

@@ -11,7 +11,7 @@ from yizhan.legalaid.models import LegalAidCase, Source
 from yizhan.legalaid.states import STEPS, CaseStage, available_steps
 from yizhan.matters.testing import registration
 
-FACTS = {"proceeding": "civil", "claim": "labor_relation_or_wages", "groups": ["migrant_worker"]}
+FACTS = {"proceeding": "civil", "claim": "wages", "groups": ["migrant_worker"]}
 PAIRS = [(stage, code) for stage in CaseStage for code, step in STEPS.items() if stage not in step.sources]
 
 

@@ -1,9 +1,9 @@
 """Eligibility for legal aid under 中华人民共和国法律援助法, as code.
 
     >>> from yizhan.rules.legal_aid import evaluate
-    >>> evaluate({"proceeding": "civil", "claim": "labor_relation_or_wages",
-    ...           "groups": ["migrant_worker"]}).to_public()["economic_condition"]
-    'exempt_from_verification'
+    >>> answer = evaluate({"proceeding": "civil", "claim": "wages", "groups": ["migrant_worker"]})
+    >>> answer.to_public()["economic_condition"], answer.outcome
+    ('exempt_from_verification', 'eligible')
 
 Pure Python; the caller supplies the dated hardship standards (第三十四条) and the regional scope
 extensions. ``RULES`` lists every rule with the articles it implements; ``ASSIGNMENT_RULES`` the
@@ -18,7 +18,7 @@ from .assignment import (
     Refusal,
     check_assignment,
 )
-from .engine import ENGINE_VERSION, PUBLIC_KEYS, Decision, evaluate
+from .engine import ENGINE_VERSION, OUTCOMES, PUBLIC_KEYS, Decision, evaluate
 from .facts import CONTRACT_FIELDS, OPTIONAL_FIELDS, Facts, FactsError
 from .rules import RULES, Rule
 from .standards import MULTIPLE_OF_MINIMUM_LIVING, PER_CAPITA_INCOME_LIMIT, Extension, Standard, standard_for
@@ -30,6 +30,7 @@ __all__ = [
     "ENGINE_VERSION",
     "MULTIPLE_OF_MINIMUM_LIVING",
     "OPTIONAL_FIELDS",
+    "OUTCOMES",
     "PER_CAPITA_INCOME_LIMIT",
     "PUBLIC_KEYS",
     "RULES",

@@ -65,6 +65,11 @@ class Facts:
     def criminal(self) -> bool:
         return self.proceeding == v.CRIMINAL
 
+    @property
+    def claim_is_alias(self) -> bool:
+        """The claim is one of the first contract's merged codes (``vocabulary.CLAIM_ALIASES``)."""
+        return self.claim in v.CLAIM_ALIASES
+
     @classmethod
     def from_dict(cls, data: Any, *, extensions: Iterable[Extension] = ()) -> Facts:
         """Validate a JSON object. Codes of the region's extensions (art. 31(9), 32(5), 42(4)) are
@@ -120,7 +125,8 @@ class Facts:
                 errors["role"] = _("刑事案件请选择犯罪嫌疑人、被告人、被害人、自诉人等诉讼身份。")
             elif not criminal and role in v.CRIMINAL_ROLES:
                 errors["role"] = _("该身份只适用于刑事案件。")
-        claim = choice("claim", v.CLAIMS, "other")
+        # the merged codes of the first contract are still accepted (the answer asks for the precise one)
+        claim = choice("claim", [*v.CLAIMS, *v.CLAIM_ALIASES], "other")
         claim_detail = data.get("claim_detail") or ""
         if not isinstance(claim_detail, str):
             errors["claim_detail"] = _("应为事项代码。")

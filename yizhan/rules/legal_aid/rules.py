@@ -48,6 +48,10 @@ class Assessment:
     standard: Standard | None = None
     provisional_aid: list[str] = field(default_factory=list)
     where_to_apply: str = ""
+    # 第二十四条: a defendant may apply "因经济困难或者其他原因": not being in hardship does not bar
+    other_reasons: bool = False
+    # a merged claim code hides whether 第四十二条第三项 exempts a migrant worker
+    exemption_unresolved: bool = False
 
     def ground(self, *citations: str) -> None:
         for c in citations:
@@ -161,6 +165,7 @@ def defendant_application(a: Assessment) -> None:
     if a.in_scope is not None or not (f.criminal and f.role == "suspect_or_defendant"):
         return
     a.in_scope = True
+    a.other_reasons = True
     a.ground(cite(24))
     a.reasons.append(
         _(
@@ -193,6 +198,19 @@ def civil_matters(a: Assessment) -> None:
     if f.criminal or a.in_scope is not None:
         return
     claim = "state_compensation" if f.proceeding == "state_compensation" else f.claim
+    if claim in v.CLAIM_ALIASES:
+        merged_item, merged_label, precise = v.CLAIM_ALIASES[claim]
+        a.in_scope = True
+        a.ground(cite(31, merged_item))
+        a.reasons.append(_("申请事项属于「%(label)s」，是法律援助事项。") % {"label": merged_label})
+        a.notes.append(
+            _("「%(label)s」包括几类事项，请选择具体的一项：%(choices)s。")
+            % {
+                "label": merged_label,
+                "choices": "、".join(f"{v.CLAIMS[code][1]}（{code}）" for code in precise),
+            }
+        )
+        return
     item, label = v.CLAIMS[claim]
     if item is not None:
         a.in_scope = True
@@ -214,8 +232,32 @@ def waiver(a: Assessment) -> None:
     f = a.facts
     if a.notified or not f.circumstances:
         return
-    items = _labels(f.circumstances, v.CIRCUMSTANCES)
-    extra = [e for e in a.extensions if e.article == "32.5" and e.key in f.circumstances]
+    applicable = set(f.circumstances)
+    for code in sorted(f.circumstances & v.CIVIL_RIGHTS_CIRCUMSTANCES):
+        civil = f.proceeding in ("civil", v.NON_LITIGATION) or f.role == "incidental_civil_plaintiff"
+        if not civil:
+            applicable.discard(code)
+            item, label = v.CIRCUMSTANCES[code]
+            a.notes.append(
+                _(
+                    "「%(label)s」只适用于主张民事权益的事项（第三十二条第%(item)s项），本事项仍按经济困难条件审查。"
+                )
+                % {"label": label, "item": v.cn_number(item)}
+            )
+    for code in sorted(f.circumstances & v.STATE_COMPENSATION_CIRCUMSTANCES):
+        if f.proceeding != "state_compensation" and f.claim != "state_compensation":
+            applicable.discard(code)
+            item, label = v.CIRCUMSTANCES[code]
+            a.notes.append(
+                _(
+                    "「%(label)s」只适用于请求国家赔偿的事项（第三十二条第%(item)s项），本事项仍按经济困难条件审查。"
+                )
+                % {"label": label, "item": v.cn_number(item)}
+            )
+    items = _labels(frozenset(applicable), v.CIRCUMSTANCES)
+    extra = [e for e in a.extensions if e.article == "32.5" and e.key in applicable]
+    if not items and not extra:
+        return
     a.economic_condition = WAIVED
     a.hardship = None
     if a.in_scope is None:
@@ -280,6 +322,15 @@ def exempt_groups(a: Assessment) -> None:
     items = []
     for code in sorted(f.groups):
         if code in v.GROUPS:
+            if code == "migrant_worker" and f.claim_is_alias:
+                # the merged code hides whether the claim is pay (exempt) or a labour relation (not)
+                a.exemption_unresolved = True
+                a.notes.append(
+                    _(
+                        "进城务工人员申请支付劳动报酬或者请求工伤事故人身损害赔偿的，免予核查经济困难状况（第四十二条第三项）；选择具体事项后才能确定是否免予核查。"
+                    )
+                )
+                continue
             if code == "migrant_worker" and f.claim not in v.MIGRANT_WORKER_CLAIMS:
                 a.notes.append(
                     _(
@@ -317,7 +368,7 @@ def economic_hardship(a: Assessment) -> None:
                 _("申请人说明经济困难，由法律援助机构通过信息共享查询或者个人诚信承诺核查（第四十一条）。")
             )
         else:
-            a.refuse(_("申请人说明经济不困难；该事项以经济困难为条件，不能给予法律援助。"), cite(34))
+            _not_in_hardship(a, _("申请人说明经济不困难"))
         a.need(v.MATERIALS["hardship_statement"])
         return
     a.need(v.MATERIALS["hardship_statement"])
@@ -350,11 +401,33 @@ def economic_hardship(a: Assessment) -> None:
             % {"figures": figures, "standard": standard.describe()}
         )
     else:
-        a.refuse(
-            _("%(figures)s，超过经济困难标准：%(standard)s，不符合经济困难条件。")
+        _not_in_hardship(
+            a,
+            _("%(figures)s，超过经济困难标准：%(standard)s")
             % {"figures": figures, "standard": standard.describe()},
-            cite(34),
         )
+
+
+def _not_in_hardship(a: Assessment, finding: str) -> None:
+    """The applicant is not in hardship: a refusal, unless the law opens another way that the centre
+    must weigh — 第二十四条's "或者其他原因", or an exemption a merged claim code leaves open."""
+    a.ground(cite(34))
+    if a.other_reasons:
+        a.reasons.append(
+            _(
+                "%(finding)s；第二十四条规定犯罪嫌疑人、被告人因经济困难或者其他原因没有委托辩护人的都可以申请，是否有其他原因由法律援助机构审查认定。"
+            )
+            % {"finding": finding}
+        )
+    elif a.exemption_unresolved:
+        a.reasons.append(
+            _(
+                "%(finding)s；如果申请的是支付劳动报酬或者工伤事故人身损害赔偿，进城务工人员免予核查经济困难状况，请选择具体事项。"
+            )
+            % {"finding": finding}
+        )
+    else:
+        a.refuse(_("%(finding)s，不符合经济困难条件，不能给予法律援助。") % {"finding": finding}, cite(34))
 
 
 # --- procedure -----------------------------------------------------------------------------------

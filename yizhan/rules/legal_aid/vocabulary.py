@@ -4,6 +4,7 @@ Codes are the stable API; the Chinese labels are the statute's own words."""
 
 from __future__ import annotations
 
+import re
 from gettext import gettext as _  # identity at run time; marks the strings for translation
 
 LAW = "法律援助法"
@@ -40,20 +41,39 @@ CRIMINAL_ROLES = frozenset(
 #: 第二十九条: the parties on the victim's side of a criminal case
 VICTIM_SIDE = frozenset({"victim", "private_prosecutor", "incidental_civil_plaintiff"})
 
-#: 第三十一条 items (1)–(8); "other" is item (9) only where a region configured it
+#: 第三十一条 items (1)–(8), one code per claim the law treats differently elsewhere: item 5 names two
+#: claims and item 7 four accidents, and 第四十二条第三项 exempts migrant workers only for pay and for
+#: work-injury compensation; "other" is item (9) only where a region configured it
 CLAIMS: dict[str, tuple[int | None, str]] = {
     "state_compensation": (1, _("依法请求国家赔偿")),
     "social_insurance_or_assistance": (2, _("请求给予社会保险待遇或者社会救助")),
     "pension": (3, _("请求发给抚恤金")),
     "support_payment": (4, _("请求给付赡养费、抚养费、扶养费")),
-    "labor_relation_or_wages": (5, _("请求确认劳动关系或者支付劳动报酬")),
+    "labor_relation": (5, _("请求确认劳动关系")),
+    "wages": (5, _("请求支付劳动报酬")),
     "capacity_declaration": (6, _("请求认定公民无民事行为能力或者限制民事行为能力")),
+    "work_injury_compensation": (7, _("请求工伤事故人身损害赔偿")),
+    "traffic_accident_compensation": (7, _("请求交通事故人身损害赔偿")),
+    "food_drug_safety_compensation": (7, _("请求食品药品安全事故人身损害赔偿")),
+    "medical_accident_compensation": (7, _("请求医疗事故人身损害赔偿")),
+    "environmental_damage": (8, _("请求环境污染、生态破坏损害赔偿")),
+    "other": (None, _("其他事项")),
+}
+
+#: the first contract's codes that merged the claims of one item (docs/decisions/0006): still accepted,
+#: answered within the item's scope, and the answer asks for the precise code
+CLAIM_ALIASES: dict[str, tuple[int, str, tuple[str, ...]]] = {
+    "labor_relation_or_wages": (5, _("请求确认劳动关系或者支付劳动报酬"), ("labor_relation", "wages")),
     "personal_injury_compensation": (
         7,
         _("请求工伤事故、交通事故、食品药品安全事故、医疗事故人身损害赔偿"),
+        (
+            "work_injury_compensation",
+            "traffic_accident_compensation",
+            "food_drug_safety_compensation",
+            "medical_accident_compensation",
+        ),
     ),
-    "environmental_damage": (8, _("请求环境污染、生态破坏损害赔偿")),
-    "other": (None, _("其他事项")),
 }
 
 #: 第三十二条 items (1)–(4): not subject to the economic-hardship condition
@@ -66,6 +86,11 @@ CIRCUMSTANCES: dict[str, tuple[int, str]] = {
         _("遭受虐待、遗弃或者家庭暴力的受害人主张相关权益"),
     ),
 }
+
+#: 第三十二条第二项 is about claiming 民事权益: civil matters, non-litigation matters and the civil claim
+#: joined to a criminal case; 第三十二条第三项 about 国家赔偿
+CIVIL_RIGHTS_CIRCUMSTANCES = frozenset({"good_samaritan"})
+STATE_COMPENSATION_CIRCUMSTANCES = frozenset({"acquitted_on_retrial_compensation"})
 
 #: 第二十五条第一款 items (1)–(6): the court, procuratorate or police must notify the centre
 PERSON: dict[str, tuple[int, str]] = {
@@ -91,7 +116,7 @@ GROUPS: dict[str, tuple[int, str]] = {
     "migrant_worker": (3, _("申请支付劳动报酬或者请求工伤事故人身损害赔偿的进城务工人员")),
 }
 #: 第四十二条第三项 only covers migrant workers claiming pay or work-injury compensation
-MIGRANT_WORKER_CLAIMS = frozenset({"labor_relation_or_wages", "personal_injury_compensation"})
+MIGRANT_WORKER_CLAIMS = frozenset({"wages", "work_injury_compensation"})
 
 #: 第四十四条第一款 items (1)–(2): the centre may provide aid before the formalities are complete
 URGENCY: dict[str, tuple[int, str]] = {
@@ -119,6 +144,20 @@ ECONOMIC_CONDITIONS: dict[str, str] = {
     "exempt_from_verification": _("免予核查经济困难状况"),
     "not_applicable": _("不适用（通知辩护/代理）"),
 }
+
+#: the laws ``cite`` names by their short names, with their full names for what a citizen reads
+LAW_FULL_NAMES: dict[str, str] = {
+    LAW: "中华人民共和国法律援助法",
+    CRIMINAL_PROCEDURE_LAW: "中华人民共和国刑事诉讼法",
+}
+_SHORT_NAME = re.compile("(?<!中华人民共和国)(" + "|".join(map(re.escape, LAW_FULL_NAMES)) + ")(?=第)")
+
+
+def with_law_names(text: str) -> str:
+    """法律援助法第四十三条第一款 → 《中华人民共和国法律援助法》第四十三条第一款, for every citation in
+    ``text`` that names a law by its short name."""
+    return _SHORT_NAME.sub(lambda m: f"《{LAW_FULL_NAMES[m.group(1)]}》", text)
+
 
 _DIGITS = "零一二三四五六七八九"
 

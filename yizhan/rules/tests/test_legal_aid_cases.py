@@ -76,7 +76,15 @@ def test_case(doc: dict[str, Any], case: dict[str, Any]) -> None:
     expect = case["expect"]
     if "cite" in case:
         assert case["cite"] in snap["grounds"], f"{case['cite']} not in {snap['grounds']}"
-    for key in ("eligible", "route", "economic_condition", "grounds", "missing", "assignment_requirements"):
+    for key in (
+        "eligible",
+        "outcome",
+        "route",
+        "economic_condition",
+        "grounds",
+        "missing",
+        "assignment_requirements",
+    ):
         if key in expect:
             assert snap[key] == expect[key], f"{key}: {snap[key]!r}\n{snap['explanation']}"
     for key in ("where_to_apply", "provisional_aid"):
@@ -90,6 +98,10 @@ def test_case(doc: dict[str, Any], case: dict[str, Any]) -> None:
             assert item in snap[target], f"{item} not in {snap[target]}"
     for item in expect.get("grounds_exclude", []):
         assert item not in snap["grounds"]
+    for item in expect.get("missing_exclude", []):
+        assert item not in snap["missing"], f"{item} in {snap['missing']}"
+    for text in expect.get("explanation_excludes", []):
+        assert text not in snap["explanation"], f"{text!r} in {snap['explanation']!r}"
     for key, target in (
         ("explanation_contains", "explanation"),
         ("where_to_apply_contains", "where_to_apply"),
@@ -116,3 +128,8 @@ def test_case(doc: dict[str, Any], case: dict[str, Any]) -> None:
         assert snap["missing"] == []
     if snap["route"] == "notification" and snap["eligible"]:
         assert snap["economic_condition"] == "not_applicable"
+    # the three outcomes (docs/decisions/0006): eligible keeps its meaning, needs_verification is
+    # eligible with a condition the centre still verifies
+    assert (snap["outcome"] == "not_eligible") == (not snap["eligible"])
+    if snap["outcome"] == "needs_verification":
+        assert snap["economic_condition"] == "required"

@@ -92,22 +92,37 @@ def test_vocabulary_labels_are_the_statute_words(law: dict[int, str]) -> None:
 
     for table, article in ((v.CLAIMS, 31), (v.CIRCUMSTANCES, 32), (v.PERSON, 25), (v.URGENCY, 44)):
         for item, label in table.values():
-            if item is not None:
+            # items 5 and 7 of 第三十一条 are split into one code per claim (checked below)
+            if item is not None and not (table is v.CLAIMS and item in (5, 7)):
                 assert label in law[article], f"{label} not in article {article}"
+    for item, label, precise in v.CLAIM_ALIASES.values():
+        assert label in law[31] and all(v.CLAIMS[code][0] == item for code in precise)
+
+
+def test_each_precise_claim_is_one_claim_the_item_names(law: dict[int, str]) -> None:
+    """第三十一条第五项 names two claims and 第七项 four accidents; each code names one of them in the
+    statute's words (请求 … 人身损害赔偿 around the accident's name)."""
+    from yizhan.rules.legal_aid import vocabulary as v
+
+    item_text = dict(enumerate(law[31].splitlines()[1:], start=1))
+    for code, (item, label) in v.CLAIMS.items():
+        if item is None:
+            continue
+        core = label.removeprefix("请求").removesuffix("人身损害赔偿") if item in (5, 7) else label
+        assert core in item_text[item], f"{code}: {core} not in item {item}"
     for _item, label in v.GROUPS.values():
         assert label.removeprefix("无固定生活来源的").removesuffix("对象") in law[42]
 
 
-def test_public_contract_has_exactly_the_spec_keys() -> None:
-    out = evaluate(
-        {"proceeding": "civil", "claim": "labor_relation_or_wages", "groups": ["migrant_worker"]}
-    ).to_public()
+def test_public_contract_has_the_spec_keys_and_the_outcome() -> None:
+    out = evaluate({"proceeding": "civil", "claim": "wages", "groups": ["migrant_worker"]}).to_public()
     assert (
         tuple(out)
         == PUBLIC_KEYS
-        == ("eligible", "route", "economic_condition", "grounds", "missing", "explanation")
+        == ("eligible", "outcome", "route", "economic_condition", "grounds", "missing", "explanation")
     )
     assert out["eligible"] is True and out["route"] in ("notification", "application")
+    assert out["outcome"] == "eligible"
     assert all(isinstance(g, str) for g in out["grounds"])
 
 
@@ -179,6 +194,17 @@ def test_multiple_of_minimum_living_is_rounded_to_cents() -> None:
 )
 def test_cn_number(n: int, text: str) -> None:
     assert cn_number(n) == text
+
+
+def test_citations_for_citizens_carry_the_full_law_name() -> None:
+    from yizhan.rules.legal_aid.vocabulary import with_law_names
+
+    assert with_law_names("法律援助法第四十三条第一款、第二十六条") == (
+        "《中华人民共和国法律援助法》第四十三条第一款、第二十六条"
+    )
+    assert with_law_names("刑事诉讼法第三十五条第一款") == "《中华人民共和国刑事诉讼法》第三十五条第一款"
+    already = "《中华人民共和国法律援助法》第三十八条"
+    assert with_law_names(already) == already
 
 
 def test_cite_format() -> None:
