@@ -365,6 +365,9 @@ class NotificationIn(Schema):
     authority_name: str = Field(..., max_length=128)
     notice_number: str = Field(..., max_length=64)
     notified_at: datetime.datetime
+    received_at: datetime.datetime | None = Field(
+        None, description="法律援助机构收到通知的时间（第三十六条：收到通知后三日内指派）；默认为登记时"
+    )
     case_cause: str = Field("", max_length=128)
 
 
@@ -499,6 +502,7 @@ def notify(request: HttpRequest, payload: NotificationIn) -> Status:
             authority_name=payload.authority_name,
             notice_number=payload.notice_number,
             notified_at=payload.notified_at,
+            received_at=payload.received_at,
             case_cause=payload.case_cause,
         )
         return 201, case_out(services.do_register_notification(notice, actor=user), user)

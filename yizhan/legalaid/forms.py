@@ -174,6 +174,12 @@ class NotificationForm(RegistrationForm, FactsForm):
     authority_name = forms.CharField(label=_("通知机关"), max_length=128)
     notice_number = forms.CharField(label=_("通知书文号"), max_length=64)
     notified_at = forms.DateTimeField(label=_("通知时间"), widget=DATETIME_INPUT)
+    received_at = forms.DateTimeField(
+        label=_("收到通知时间"),
+        required=False,
+        widget=DATETIME_INPUT,
+        help_text=_("第三十六条：收到通知后三日内指派；留空为现在。"),
+    )
     case_cause = forms.CharField(label=_("案由"), required=False, max_length=128)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -156,8 +156,13 @@ class LegalAidCase(models.Model):
     facts = models.JSONField(_("申请事实"), default=dict)
     eligibility = models.JSONField(_("资格审查结果"), default=dict, blank=True)
     # the clocks (each with its article, see clocks.py)
-    received_at = models.DateTimeField(_("法律援助机构收到申请时间"), null=True, blank=True)
+    received_at = models.DateTimeField(_("法律援助机构收到申请（通知）时间"), null=True, blank=True)
     decision_due = models.DateField(_("审查决定期限"), null=True, blank=True)
+    # 第四十三条第二款: the applicant's time to supply materials is not counted; the days of the seven
+    # already used when the one-time request went out are kept, the rest run from the day of supply
+    decision_days_used = models.PositiveSmallIntegerField(
+        _("告知补充材料前已用的审查日数"), null=True, blank=True
+    )
     materials_requested = models.JSONField(_("一次性告知补充材料"), default=list, blank=True)
     materials_requested_at = models.DateTimeField(_("告知补充材料时间"), null=True, blank=True)
     materials_due = models.DateField(_("补充材料期限"), null=True, blank=True)
@@ -207,6 +212,9 @@ class LegalAidCase(models.Model):
     quality_score = models.PositiveSmallIntegerField(_("质量评查得分"), null=True, blank=True)
     quality_note = models.TextField(_("评查意见"), blank=True)
     archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+    # the one-time token of the online application form: a second submission of the same form (a
+    # refresh, a double click) finds this case instead of filing another
+    form_token = models.CharField(_("网上申请表单令牌"), max_length=64, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -221,6 +229,11 @@ class LegalAidCase(models.Model):
             ("decide_objection", _("审查法律援助异议")),
         ]
         indexes = [models.Index(fields=["stage", "centre"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form_token"], condition=~models.Q(form_token=""), name="legal_aid_form_token_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -233,7 +246,10 @@ class ProgressReport(models.Model):
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("报告人"), on_delete=models.PROTECT)
     content = models.TextField(_("办理进展"))
-    notified_recipient = models.BooleanField(_("已向受援人通报"), default=True)
+    # addressed to the recipient (第四十六条第二款): shown on the citizen's tracking page
+    notified_recipient = models.BooleanField(_("向受援人通报（查询页可见）"), default=True)
+    # the firm's manager reporting for the assigned lawyer says why (the lawyer reports in person)
+    on_behalf_reason = models.TextField(_("代为报告的理由"), blank=True)
 
     class Meta:
         verbose_name = _("办理情况通报")

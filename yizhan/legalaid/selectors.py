@@ -283,6 +283,19 @@ def overdue_cases(today: datetime.date | None = None) -> list[tuple[LegalAidCase
     return late
 
 
+def review_started(case: LegalAidCase) -> datetime.datetime:
+    """When the current seven-day review began: receipt of the application, or the latest order to
+    correct a refusal (第四十九条第二款), which starts a new review."""
+    started = case.received_at or timezone.now()
+    corrected = (
+        case.objections.filter(against="refusal", outcome="corrected", decided_at__isnull=False)
+        .order_by("-decided_at")
+        .values_list("decided_at", flat=True)
+        .first()
+    )
+    return max(started, corrected) if corrected else started
+
+
 def lapsed_material_requests(today: datetime.date) -> QuerySet[LegalAidCase]:
     """Applications whose one-time materials period (第四十三条第二款) ended before ``today``."""
     return LegalAidCase.objects.filter(stage=S.AWAITING_MATERIALS, materials_due__lt=today).select_related(

@@ -135,6 +135,7 @@ def notify(request: HttpRequest) -> HttpResponse:
                         authority_name=form.cleaned_data["authority_name"],
                         notice_number=form.cleaned_data["notice_number"],
                         notified_at=form.cleaned_data["notified_at"],
+                        received_at=form.cleaned_data["received_at"],
                         case_cause=form.cleaned_data["case_cause"],
                     ),
                     actor=user,

@@ -1,8 +1,9 @@
 """Formalities and materials: the clocks that run on the applicant rather than on the centre.
 
-- the one-time request for missing materials (第四十三条第二款): requested, supplied (the seven
-  decision days run again), or not supplied in time — then the application is deemed withdrawn, by
-  hand or by the worker's periodic sweep;
+- the one-time request for missing materials (第四十三条第二款): requested (the seven review days
+  pause, the days used are kept), supplied (the days left run from the day of supply), or not
+  supplied in time — then the application is deemed withdrawn, by hand or by the worker's periodic
+  sweep;
 - provisional aid (第四十四条): the centre provides aid at once and the recipient completes the
   formalities afterwards; completing them issues the written decision the provisional aid stood for.
 """
@@ -49,16 +50,20 @@ def _request_materials(case: LegalAidCase, actor: User, note: str, payload: dict
     case.materials_requested = items
     case.materials_requested_at = now
     case.materials_due = due
-    return {"items": items, "due": str(due)}
+    # the review clock pauses: keep the days it has run (办理法律援助案件程序规定: the applicant's time
+    # to supply materials is not counted in the seven days)
+    case.decision_days_used = min(clocks.days_used(selectors.review_started(case), now), clocks.DECISION_DAYS)
+    case.decision_due = None  # no review deadline while the clock stands still
+    return {"items": items, "due": str(due), "decision_days_used": case.decision_days_used}
 
 
 @effect("materials_supplied")
 def _materials_supplied(case: LegalAidCase, actor: User, note: str, payload: dict) -> dict:
     now = timezone.now()
     case.materials_supplied_at = now
-    # the seven days run from the day the application is complete
-    case.decision_due = clocks.statutory_due(now, clocks.DECISION_DAYS).date
-    return {"decision_due": str(case.decision_due)}
+    # the clock resumes: the days left of the seven run from the day the materials are complete
+    case.decision_due = clocks.statutory_due(now, clocks.decision_days_left(case)).date
+    return {"decision_due": str(case.decision_due), "days_left": clocks.decision_days_left(case)}
 
 
 @effect("deem_withdrawn")

@@ -89,12 +89,66 @@ def test_a_notification_is_assigned_within_three_days_of_the_notice(flow, clock)
     clock.day(2026, 9, 30, 15)
     case = flow.notify(notified_at=at(2026, 9, 29, 9))
     assert case.stage == S.GRANTED and case.route == "notification"
-    assert case.assign_due == D(2026, 10, 8)  # 29 Sep + 3 = 2 Oct, in the holiday
+    assert case.assign_due == D(2026, 10, 8)  # received 30 Sep + 3 = 3 Oct, in the holiday
     (assign,) = [c for c in clocks.clocks_of(case) if c.label.startswith("指派")]
-    assert assign.article == "法律援助法第三十六条" and assign.started == at(2026, 9, 29, 9)
+    assert assign.article == "法律援助法第三十六条" and assign.started == at(2026, 9, 30, 15)
     assert not [c for c in clocks.clocks_of(case) if c.article == "法律援助法第四十三条第一款"]
     assert selectors.overdue_cases(D(2026, 10, 8)) == []
     assert selectors.overdue_cases(D(2026, 10, 9)) == [(case, "法律援助法第三十六条")]
+
+
+def test_the_three_days_of_a_notice_run_from_its_receipt_not_its_date(flow, clock):
+    """第三十六条: 法律援助机构收到通知后，应当在三日内指派律师 — a notice dated Monday that reaches the
+    centre on Wednesday is due Saturday, that is the next Monday; not Thursday."""
+    clock.day(2026, 11, 4, 15)
+    case = flow.notify(notified_at=at(2026, 11, 2, 9))
+    assert case.received_at == at(2026, 11, 4, 15)
+    assert case.assign_due == D(2026, 11, 9)
+    (assign,) = [c for c in clocks.clocks_of(case) if c.label.startswith("指派")]
+    assert (assign.started, assign.due) == (at(2026, 11, 4, 15), D(2026, 11, 9))
+    assert selectors.overdue_cases(D(2026, 11, 6)) == []
+
+
+def test_a_notice_received_before_it_is_registered_counts_from_its_receipt(flow, clock, users):
+    from yizhan.matters.testing import registration
+
+    clock.day(2026, 11, 5, 9)
+    notice = services.Notification(
+        registration=registration(
+            receiving_org=users["legalaid"].unit, service_type="legal_aid", domain="criminal_defense"
+        ),
+        facts={"proceeding": "criminal", "role": "suspect_or_defendant", "person": ["minor"]},
+        authority="police",
+        authority_name="兰州市公安局西固分局",
+        notice_number="西公通〔2026〕12号",
+        notified_at=at(2026, 11, 3, 17),
+        received_at=at(2026, 11, 4, 8),  # faxed overnight, registered the next morning
+    )
+    case = services.do_register_notification(notice, actor=users["legalaid"])
+    assert case.received_at == at(2026, 11, 4, 8) and case.assign_due == D(2026, 11, 9)
+
+
+@pytest.mark.parametrize(
+    ("received", "field"),
+    [(at(2026, 11, 2, 8), "received_at"), (at(2026, 11, 9, 8), "received_at")],
+)
+def test_a_receipt_before_the_notice_or_in_the_future_names_the_field(flow, clock, users, received, field):
+    from yizhan.matters.testing import registration
+
+    clock.day(2026, 11, 5, 9)
+    notice = services.Notification(
+        registration=registration(receiving_org=users["legalaid"].unit, service_type="legal_aid"),
+        facts={"proceeding": "criminal", "role": "suspect_or_defendant", "person": ["minor"]},
+        authority="police",
+        authority_name="兰州市公安局西固分局",
+        notice_number="西公通〔2026〕13号",
+        notified_at=at(2026, 11, 3, 17),
+        received_at=received,
+    )
+    with pytest.raises(InvalidInput) as caught:
+        services.do_register_notification(notice, actor=users["legalaid"])
+    assert field in caught.value.fields
+    assert LegalAidCase.objects.count() == 0
 
 
 def test_assignment_late_shows_as_late(flow, clock):
@@ -126,9 +180,76 @@ def test_materials_request_sets_a_due_date_and_pauses_the_decision_clock(flow, c
     clock.day(2026, 9, 29)
     case = flow.step(case, "materials_supplied")
     assert case.stage == S.UNDER_REVIEW
-    assert case.decision_due == D(2026, 10, 8)  # seven days again from the day it was complete
+    # two days used before the request, five left from 29 September: 4 October, past the holiday
+    assert case.decision_due == D(2026, 10, 8)
     materials = next(c for c in clocks.clocks_of(case) if c.article == "法律援助法第四十三条第二款")
     assert materials.status == "done"
+
+
+def test_supplying_materials_resumes_the_review_clock_it_does_not_restart_it(flow, clock):
+    """第四十三条第二款 and 办理法律援助案件程序规定: the applicant's time to supply materials is not
+    counted in the seven days. Received Monday 2 November (due the 9th); materials asked for on
+    Thursday the 5th after three days; supplied Monday the 16th: four days are left, due Friday the
+    20th (a restart would give the 23rd)."""
+    clock.day(2026, 11, 2)
+    case = flow.to(S.UNDER_REVIEW)
+    assert case.decision_due == D(2026, 11, 9)
+    clock.day(2026, 11, 5)
+    case = flow.step(case, "request_materials")
+    assert case.decision_days_used == 3
+    (review,) = [c for c in clocks.clocks_of(case) if c.article == "法律援助法第四十三条第一款"]
+    assert review.status == "paused" and review.due is None
+    assert "已用3日" in review.note and "剩余4日" in review.note
+    clock.day(2026, 11, 16)
+    case = flow.step(case, "materials_supplied")
+    assert case.decision_due == D(2026, 11, 20)
+    (review,) = [c for c in clocks.clocks_of(case) if c.article == "法律援助法第四十三条第一款"]
+    assert review.status == "running" and review.due == D(2026, 11, 20)
+    assert "不计入审查期限" in review.note
+    event = selectors.event_log(case)[-1]
+    assert (event.data["step"], event.data["days_left"]) == ("materials_supplied", 4)
+
+
+def test_materials_asked_for_on_the_day_of_receipt_leave_all_seven_days(flow, clock):
+    clock.day(2026, 11, 2, 9)
+    case = flow.to(S.UNDER_REVIEW)
+    clock.day(2026, 11, 2, 16)
+    case = flow.step(case, "request_materials")
+    assert case.decision_days_used == 0
+    clock.day(2026, 11, 10)
+    assert flow.step(case, "materials_supplied").decision_due == D(2026, 11, 17)
+
+
+def test_materials_asked_for_after_the_seven_days_leave_none(flow, clock):
+    clock.day(2026, 11, 2)
+    case = flow.to(S.UNDER_REVIEW)
+    clock.day(2026, 11, 12)  # late: the review was due on the 9th
+    case = flow.step(case, "request_materials")
+    assert case.decision_days_used == 7
+    clock.day(2026, 11, 13)  # a Friday: decide that day
+    assert flow.step(case, "materials_supplied").decision_due == D(2026, 11, 13)
+
+
+@override_settings(LEGAL_AID_WORKING_DAYS=True)
+def test_the_pause_in_a_region_counting_working_days(flow, clock):
+    clock.day(2026, 10, 30)  # a Friday
+    case = flow.to(S.UNDER_REVIEW)
+    clock.day(2026, 11, 4)  # Mon 2, Tue 3, Wed 4: three working days used
+    case = flow.step(case, "request_materials")
+    assert case.decision_days_used == 3
+    clock.day(2026, 11, 13)  # a Friday; four working days left: 16, 17, 18, 19
+    assert flow.step(case, "materials_supplied").decision_due == D(2026, 11, 19)
+
+
+def test_a_review_ordered_again_counts_its_days_from_the_order(flow, clock, users):
+    clock.day(2026, 11, 2)
+    case = flow.step(flow.to(S.REFUSED), "object")
+    clock.day(2026, 11, 4)
+    case = flow.step(case, "correct")  # a new seven days from the order (第四十九条第二款)
+    assert case.decision_due == D(2026, 11, 11)
+    clock.day(2026, 11, 6)
+    case = flow.step(case, "request_materials")
+    assert case.decision_days_used == 2
 
 
 def test_the_request_is_one_time_only(flow, clock):

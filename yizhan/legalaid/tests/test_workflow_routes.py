@@ -59,8 +59,20 @@ def test_notification_is_granted_with_a_three_day_assignment_clock(api, district
     case = _notice(api, ["minor"])
     assert case["stage"] == "granted" and case["route"] == "notification"
     assert case["eligibility"]["grounds"] == ["法律援助法第二十五条第一款第一项"]
-    notified = datetime.datetime.fromisoformat(NOTICE["notified_at"])
-    assert case["assign_due"] == clocks.statutory_due(notified, clocks.ASSIGN_DAYS).date.isoformat()
+    # 第三十六条: three days from the centre's receipt of the notice (here: when it is registered)
+    received = datetime.datetime.fromisoformat(case["received_at"])
+    assert case["assign_due"] == clocks.statutory_due(received, clocks.ASSIGN_DAYS).date.isoformat()
+
+
+def test_a_notification_through_the_api_with_its_receipt_time(api, district):
+    body = {
+        **NOTICE,
+        "received_at": "2026-11-25T08:30:00+08:00",
+        "facts": {"proceeding": "criminal", "role": "suspect_or_defendant", "person": ["minor"]},
+    }
+    response = api("legalaid", "/legal-aid/notifications", body)
+    assert response.status_code == 201, response.content
+    assert response.json()["assign_due"] == "2026-11-30"  # 28 November is a Saturday
 
 
 def test_a_notice_that_is_not_a_mandatory_defence_is_refused(api, district):
