@@ -99,6 +99,26 @@ ROLES: tuple[Role, ...] = (
             SUBMIT_CASE,
         ),
     ),
+    # the head of a law firm: handles like its lawyers and supervises the firm's matters; may report
+    # progress on or close a legal-aid case for the firm's assigned lawyer, saying why (法律援助法第四十六、
+    # 五十条; yizhan.legalaid.selectors.acting_for_assignee)
+    Role(
+        "firm_manager",
+        _("律师事务所负责人"),
+        (
+            REGISTER,
+            HANDLE,
+            FEED_BACK,
+            FOLLOW_UP,
+            REVEAL,
+            HAND_OVER,
+            TRANSFER,
+            VIEW_LEDGERS,
+            LEGAL_AID_HANDLE,
+            SUBMIT_CASE,
+            SUPERVISE,
+        ),
+    ),
     Role(
         "legal_aid_reviewer",
         _("法律援助机构工作人员"),

@@ -191,6 +191,7 @@ ROLE_ACCOUNTS = [
     ("mediator2", "handler", "郑建国", "medical_committee"),
     ("legalaid", "legal_aid_reviewer", "冯志强", "legal_aid_center"),
     ("lawyer", "handler", "吴律师", "firm:0"),
+    ("firm_manager", "firm_manager", "陈主任", "firm:0"),
     ("notary", "handler", "陈公证员", "notary"),
     ("officer", "office_manager", "王所长", "office:0"),
     ("officer2", "office_manager", "李所长", "office:1"),

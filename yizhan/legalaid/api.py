@@ -381,10 +381,19 @@ class StepIn(Schema):
     formalities_due: datetime.date | None = None
     materials: list[str] = Field(default_factory=list, description="结案材料代码（close，第五十条）")
     quality_score: int | None = Field(None, ge=0, le=100, description="质量评查得分（archive）")
+    on_behalf_reason: str = Field(
+        "",
+        max_length=500,
+        description="律师事务所负责人或法律援助机构代承办律师结案（close）的理由；承办律师本人办理时不填",
+    )
 
 
 class ProgressIn(Schema):
     content: str = Field(..., min_length=1, max_length=5000)
+    for_recipient: bool = Field(True, description="向受援人通报：凭查询码查看进度时显示（第四十六条第二款）")
+    on_behalf_reason: str = Field(
+        "", max_length=500, description="律师事务所负责人或法律援助机构代承办律师报告的理由"
+    )
 
 
 class ProgressOut(Schema):
@@ -525,6 +534,7 @@ def take_step(request: HttpRequest, number: str, code: str, payload: StepIn) -> 
         "chosen_by_applicant": payload.chosen_by_applicant,
         "reason": payload.reason,
         "materials": payload.materials,
+        "on_behalf_reason": payload.on_behalf_reason,
     }
     for key in ("due", "formalities_due", "quality_score"):
         if getattr(payload, key) is not None:
@@ -542,9 +552,16 @@ def take_step(request: HttpRequest, number: str, code: str, payload: StepIn) -> 
     "/legal-aid/cases/{number}/progress",
     response={201: ProgressOut},
     summary="报告办理进展（第四十六条）",
+    description="承办律师本人报告；所在律师事务所负责人或法律援助机构代为报告的，须填写 `on_behalf_reason`。",
 )
 def report_progress(request: HttpRequest, number: str, payload: ProgressIn) -> Status:
     user = _user(request)
     case = selectors.access_case(user, number)
-    report = services.do_report_progress(case, payload.content, actor=user)
+    report = services.do_report_progress(
+        case,
+        payload.content,
+        actor=user,
+        for_recipient=payload.for_recipient,
+        on_behalf_reason=payload.on_behalf_reason,
+    )
     return Status(201, {"at": report.at, "author": str(report.author), "content": report.content})

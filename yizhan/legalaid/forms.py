@@ -253,13 +253,25 @@ class AssignForm(StepForm):
         }
 
 
+ON_BEHALF_LABEL = _("代承办律师办理的理由")
+ON_BEHALF_HELP = _(
+    "承办律师本人办理时不填；律师事务所负责人或法律援助机构代为办理的，须写明理由，记入办理过程。"
+)
+
+
 class CloseForm(StepForm):
     materials = forms.MultipleChoiceField(
         label=_("提交的结案材料（第五十条）"), choices=CLOSING_MATERIALS, widget=forms.CheckboxSelectMultiple
     )
+    on_behalf_reason = forms.CharField(
+        label=ON_BEHALF_LABEL, required=False, max_length=500, help_text=ON_BEHALF_HELP
+    )
 
     def payload(self) -> dict[str, Any]:
-        return {"materials": list(self.cleaned_data["materials"])}
+        return {
+            "materials": list(self.cleaned_data["materials"]),
+            "on_behalf_reason": self.cleaned_data.get("on_behalf_reason") or "",
+        }
 
 
 class TerminateForm(StepForm):
@@ -303,7 +315,20 @@ def step_form(code: str, data: Any = None) -> StepForm:
 
 
 class ProgressForm(forms.Form):
-    content = forms.CharField(label=_("办理进展（将通报受援人）"), widget=forms.Textarea(attrs={"rows": 3}))
+    """第四十六条: the assigned lawyer's report of how the matter is going."""
+
+    content = forms.CharField(
+        label=_("办理进展"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text=_("通报受援人的内容会显示在查询页上，请用受援人看得懂的话，不要写他人的个人信息。"),
+    )
+    for_recipient = forms.BooleanField(
+        label=_("向受援人通报（在查询页向申请人显示）"), required=False, initial=True
+    )
+    on_behalf_reason = forms.CharField(
+        label=ON_BEHALF_LABEL, required=False, max_length=500, help_text=ON_BEHALF_HELP
+    )
 
 
 class PublicApplicationForm(FactsForm):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from yizhan.accounts.models import User
 from yizhan.core.errors import InvalidInput, NotFound
+from yizhan.legalaid import clocks
 from yizhan.legalaid.models import LegalAidCase, Objection, ProgressReport, Route
 from yizhan.legalaid.states import STEPS, CaseStage, Step, available_steps
 from yizhan.matters.models import EventCode, Matter, MatterEvent
@@ -85,7 +86,44 @@ def required_permission(step: Step, case: LegalAidCase) -> str:
 
 def steps_for(case: LegalAidCase, actor: User) -> list[Step]:
     """The steps ``actor`` may take on ``case`` in its current stage (what the case page offers)."""
-    return [s for s in available_steps(case.stage) if actor.has_perm(required_permission(s, case))]
+    return [
+        s
+        for s in available_steps(case.stage)
+        if actor.has_perm(required_permission(s, case))
+        and (s.code not in ASSIGNEE_STEPS or acting_for_assignee(case, actor) is not None)
+    ]
+
+
+#: the steps of the aid worker who was assigned (第四十六条 progress, 第五十条 closing): taken by that
+#: worker, or for them by their firm's manager or the centre with a recorded reason
+ASSIGNEE_STEPS = frozenset({"close"})
+SELF = "self"
+FIRM_MANAGER = "firm_manager"
+CENTRE = "centre"
+SUPERVISE_PERMISSION = "matters.supervise_matters"
+
+
+def is_firm_manager(case: LegalAidCase, actor: User) -> bool:
+    """The manager of the assigned worker's firm: an account of that unit that supervises its matters."""
+    return (
+        case.assignee is not None
+        and actor.unit_id == case.assignee.org_id
+        and actor.has_perm(SUPERVISE_PERMISSION)
+    )
+
+
+def acting_for_assignee(case: LegalAidCase, actor: User) -> str | None:
+    """How ``actor`` may report progress on or close ``case``: ``"self"`` (the assigned worker),
+    ``"firm_manager"`` or ``"centre"`` (for the worker, with a recorded reason), or None."""
+    if case.assignee is None:
+        return None
+    if is_assignee(case, actor):
+        return SELF
+    if is_firm_manager(case, actor):
+        return FIRM_MANAGER
+    if actor.has_perm(STEPS["assign"].permission) and case.centre_id in actor.scope_org_ids:
+        return CENTRE
+    return None
 
 
 def may_register_notification(actor: User) -> bool:
@@ -98,8 +136,9 @@ def is_assignee(case: LegalAidCase, actor: User) -> bool:
 
 
 def may_report_progress(case: LegalAidCase, actor: User) -> bool:
-    """第四十六条: the assigned aid worker reports, or the centre for them."""
-    return is_assignee(case, actor) or actor.has_perm(STEPS["assign"].permission)
+    """第四十六条: the assigned aid worker reports; their firm's manager or the centre may report for
+    them, saying why."""
+    return acting_for_assignee(case, actor) is not None
 
 
 def can_report_progress(case: LegalAidCase, actor: User) -> bool:
@@ -303,35 +342,60 @@ def lapsed_material_requests(today: datetime.date) -> QuerySet[LegalAidCase]:
     )
 
 
+def case_of_matter(matter: Matter) -> LegalAidCase | None:
+    """The legal-aid case that hangs on ``matter`` (None for any other matter)."""
+    cases = LegalAidCase.objects.filter(matter=matter)
+    return cases.select_related("assignee", "assignee__org", "centre").first()
+
+
+#: stages in which the assigned lawyer is the applicant's contact
+LAWYER_STAGES = (S.ASSIGNED, S.CLOSED, S.ARCHIVED)
+
+
 def public_summary(matter: Matter) -> dict[str, Any] | None:
-    """What the applicant sees by query code about the legal-aid case (SPEC §5): the stage, the dates
-    and the statutory deadlines now running, with their articles — never names, numbers or reasons."""
-    case = LegalAidCase.objects.filter(matter=matter).first()
+    """What the applicant reads by query code about the legal-aid case, beside its steps (which
+    ``legalaid.public`` puts in the matter's place): the lawyer assigned with the office phone, the
+    progress the lawyer addressed to them (第四十六条第二款) and the statutory deadlines — each with its
+    article under the law's full name, its due date (provisional where the year's holidays are not
+    published), whether it was met, or that it stands still. Never the applicant's personal data,
+    case numbers or the decision's reasons (the applicant holds the written decision)."""
+    case = case_of_matter(matter)
     if case is None:
         return None
-    dates: list[dict[str, Any]] = []
-
-    def on(label: str, moment: datetime.datetime | None, article: str = "") -> None:
-        if moment is not None:
-            dates.append({"label": label, "date": timezone.localtime(moment).date(), "article": article})
-
-    on(_("法律援助机构收到申请"), case.received_at, "法律援助法第四十三条第一款")
-    on(_("一次性告知补充材料"), case.materials_requested_at, "法律援助法第四十三条第二款")
-    if case.provisional:
-        on(_("先行提供法律援助"), case.decided_at, "法律援助法第四十四条")
-    if case.decision:
-        on(str(case.get_decision_display()), case.decided_at, "法律援助法第四十三条第一款")
-    on(_("已指派法律援助人员"), case.assigned_at, "")
-    on(_("已结案"), case.closed_at, "法律援助法第五十条")
-    on(_("已终止法律援助"), case.terminated_at, "法律援助法第四十八条")
-    running = [
-        {"label": label, "due": due, "article": article} for due, label, article in running_clocks(case)
+    deadlines = []
+    for clock in clocks.clocks_of(case):
+        if clock.status == "not_started":
+            continue
+        due = clock.due
+        deadlines.append(
+            {
+                "label": clock.label,
+                "article": rules.with_law_names(clock.article),
+                "due": timezone.localtime(due).date() if isinstance(due, datetime.datetime) else due,
+                "status": clock.status,
+                "provisional": clock.provisional,
+                "note": clock.note,
+            }
+        )
+    lawyer = None
+    if case.assignee is not None and case.stage in LAWYER_STAGES:
+        person = case.assignee
+        lawyer = {
+            "name": person.name,
+            "org": person.org.name,
+            "phone": person.org.phone or person.public_phone or case.centre.phone,
+        }
+    progress = [
+        {"date": timezone.localtime(r.at).date(), "content": r.content}
+        for r in case.reports.filter(notified_recipient=True).order_by("-at")
     ]
     return {
         "stage": case.get_stage_display(),
         "route": case.get_route_display(),
-        "dates": sorted(dates, key=lambda d: d["date"]),
-        "running": running,
+        "lawyer": lawyer,
+        "progress": progress,
+        "deadlines": deadlines,
+        "centre": {"name": case.centre.name, "phone": case.centre.phone},
     }
 
 

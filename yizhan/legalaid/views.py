@@ -151,15 +151,27 @@ def notify(request: HttpRequest) -> HttpResponse:
     return render(request, "legalaid/notify.html", {"form": form}, status=status)
 
 
-def _case_context(request: HttpRequest, case: LegalAidCase, forms: dict[str, Any] | None = None) -> dict:
+def _case_context(
+    request: HttpRequest,
+    case: LegalAidCase,
+    forms: dict[str, Any] | None = None,
+    progress_form: ProgressForm | None = None,
+) -> dict:
     user = _user(request)
     steps = selectors.steps_for(case, user)
     step_forms = {s.code: step_form(s.code) for s in steps}
+    acting = selectors.acting_for_assignee(case, user)
     if "assign" in step_forms and case.preferred_person_id:
         # 点援制: the applicant's choice is offered first
         step_forms["assign"].initial.update({"person": case.preferred_person_id, "chosen_by_applicant": True})
     if forms:
         step_forms.update(forms)
+    progress_form = progress_form or ProgressForm()
+    if acting == selectors.SELF:
+        # the assigned lawyer acts in person: no reason to give
+        progress_form.fields.pop("on_behalf_reason", None)
+        if "close" in step_forms:
+            step_forms["close"].fields.pop("on_behalf_reason", None)
     return {
         "case": case,
         "matter": case.matter,
@@ -169,7 +181,9 @@ def _case_context(request: HttpRequest, case: LegalAidCase, forms: dict[str, Any
         "events": selectors.event_log(case),
         "reports": selectors.progress_reports(case),
         "objections": selectors.objections_of(case),
-        "progress_form": ProgressForm(),
+        "progress_form": progress_form,
+        "open_progress": progress_form.is_bound,
+        "acting_for_assignee": acting,
         "can_report": selectors.can_report_progress(case, user),
         "can_complete_formalities": selectors.can_complete_formalities(case, user),
         "has_decision_letter": selectors.has_decision_letter(case),
@@ -218,14 +232,27 @@ def report(request: HttpRequest, number: str) -> HttpResponse:
     form = ProgressForm(request.POST)
     if form.is_valid():
         try:
-            services.do_report_progress(case, form.cleaned_data["content"], actor=_user(request))
-        except (InvalidInput, IllegalTransition, Forbidden) as error:
+            services.do_report_progress(
+                case,
+                form.cleaned_data["content"],
+                actor=_user(request),
+                for_recipient=form.cleaned_data["for_recipient"],
+                on_behalf_reason=form.cleaned_data["on_behalf_reason"],
+            )
+        except InvalidInput as error:
+            apply_errors(form, error)
+        except IllegalTransition as error:
             messages.error(request, error.message)
+            return redirect("legalaid:case", number=case.number)
+        except Forbidden as error:
+            raise PermissionDenied(error.message) from error
         else:
-            messages.success(request, _("已记录办理情况并通报受援人（第四十六条）。"))
-    else:
-        messages.error(request, _("请填写办理进展。"))
-    return redirect("legalaid:case", number=case.number)
+            if form.cleaned_data["for_recipient"]:
+                messages.success(request, _("已记录办理情况并通报受援人（第四十六条）。"))
+            else:
+                messages.success(request, _("已记录办理情况（第四十六条）。"))
+            return redirect("legalaid:case", number=case.number)
+    return render(request, "legalaid/case.html", _case_context(request, case, progress_form=form), status=422)
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from yizhan.lib import querycode
 from yizhan.matters.models import EventCode, Matter
+from yizhan.matters.signals import public_status_ready
 from yizhan.matters.states import RATEABLE_STATES, MatterState
 
 
@@ -18,6 +19,7 @@ class Step:
     at: datetime.datetime | None
     detail: str = ""
     done: bool = True
+    code: str = ""  # the event code the step comes from ("" for the step still to come)
 
 
 @dataclass
@@ -83,7 +85,9 @@ def public_status(matter: Matter) -> PublicStatus:
         if event.code == EventCode.LEGAL_AID and event.data.get("label"):
             # a module's own step (e.g. legal aid: 决定给予法律援助) with the article it rests on; the
             # label was stored with the event, the note (which may name people) is never shown
-            steps.append(Step(str(event.data["label"]), event.at, str(event.data.get("article", ""))))
+            steps.append(
+                Step(str(event.data["label"]), event.at, str(event.data.get("article", "")), code=event.code)
+            )
             continue
         label = _STEP_LABELS.get(event.code)
         if label is None:
@@ -91,7 +95,7 @@ def public_status(matter: Matter) -> PublicStatus:
         detail = ""
         if event.code == EventCode.TRANSFER:
             detail = str(event.data.get("to_org", ""))  # the unit's public name, not a person
-        steps.append(Step(_(label), event.at, detail))
+        steps.append(Step(_(label), event.at, detail, code=event.code))
     if matter.state in (
         MatterState.TRANSFERRED,
         MatterState.ACCEPTED,
@@ -103,7 +107,7 @@ def public_status(matter: Matter) -> PublicStatus:
     transfer = matter.transfers.order_by("-created_at").only("instructions", "where_to_go").first()
     if transfer is not None and matter.state in (MatterState.TRANSFERRED, MatterState.ACCEPTED):
         guidance = "；".join(part for part in (transfer.instructions, transfer.where_to_go) if part)
-    return PublicStatus(
+    status = PublicStatus(
         query_code=querycode.display(matter.query_code),
         service_type=matter.service_type.name,
         state=matter.state,
@@ -118,3 +122,5 @@ def public_status(matter: Matter) -> PublicStatus:
         satisfaction=matter.get_satisfaction_display() if matter.satisfaction else "",
         guidance=guidance,
     )
+    public_status_ready.send(sender=Matter, matter=matter, status=status)
+    return status

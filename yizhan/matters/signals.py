@@ -1,6 +1,8 @@
-"""Invalidate cached reference data and time limits when they change."""
+"""Invalidate cached reference data and time limits when they change; tell other modules when a
+citizen's view of a matter is built."""
 
 from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal
 
 from yizhan.core.cache import bump_on_change
 from yizhan.matters.models import LegalDomain, ServiceType, TimeLimitRule
@@ -14,3 +16,8 @@ for model, namespace in (
     uid = f"yz-bump-{model.__name__}"
     post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}-save")
     post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}-delete")
+
+#: sent by ``matters.public.public_status`` with ``matter`` and ``status`` (a ``PublicStatus``) before
+#: it is returned: a module whose record hangs on the matter (legal aid) may put its own stage, steps
+#: and dates in place of the matter's, so the citizen reads one account of it
+public_status_ready = Signal()

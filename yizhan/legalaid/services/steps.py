@@ -157,6 +157,8 @@ def _decide(case: LegalAidCase, actor: User, decision: str, reasons: str) -> dat
 
 # --- taking a step -------------------------------------------------------------------------------
 
+ACTING_KEYS = ("on_behalf_of", "acting_as", "on_behalf_reason")
+
 
 def do_advance_case(
     case: LegalAidCase, code: str, *, actor: User, note: str = "", **payload: Any
@@ -179,7 +181,13 @@ def do_advance_case(
             AuditAction.TRANSITION,
             locked,
             actor=actor,
-            changes={"step": code, "stage": [before, locked.stage], "article": step.article},
+            changes={
+                "step": code,
+                "stage": [before, locked.stage],
+                "article": step.article,
+                # a step taken for the assigned worker names them and says why
+                **{key: data[key] for key in ACTING_KEYS if key in data},
+            },
         )
     case.refresh_from_db()
     return case
@@ -190,12 +198,20 @@ def _precheck_pass(case: LegalAidCase, actor: User, note: str, payload: dict) ->
     matter = case.matter
     if matter.current_org_id == case.centre_id:
         raise IllegalTransition(_("申请已在法律援助机构，无需转交。"))
+    missing = list(case.eligibility.get("missing") or [])
+    # what the centre will ask for is the engine's one-time list (第四十三条第二款), not the centre's
+    # generic guidance: a migrant worker's wage claim needs no hardship statement (第四十二条)
+    instructions = (
+        _("法律援助机构审查时需要的材料：%(items)s。") % {"items": "、".join(missing)}
+        if missing
+        else _("申请材料齐全，请等待法律援助机构审查决定。")
+    )
     _matter(
         case,
         "transfer",
         actor,
         note or _("初审：申请材料齐全，属本机构管辖，转法律援助中心审查。"),
-        transfer=TransferData(to_org=case.centre, service_type=_legal_aid_type()),
+        transfer=TransferData(to_org=case.centre, service_type=_legal_aid_type(), instructions=instructions),
     )
     return {}
 
@@ -277,24 +293,57 @@ def _assign(case: LegalAidCase, actor: User, note: str, payload: dict) -> dict:
     return {"person": person.name, "org": person.org.name, "chosen_by_applicant": case.chosen_by_applicant}
 
 
+REASON_HINT = gettext_lazy("例如：承办律师因病住院，由律所负责人代为报告。")
+
+
+def _acting_for(case: LegalAidCase, actor: User, reason: str, action: str) -> dict[str, str]:
+    """Who takes the assigned worker's step (第四十六、五十条): the worker, or — saying why — their
+    firm's manager or the centre. Returns what the timeline and the audit record about it; a missing
+    reason is reported as the ``on_behalf_reason`` field (with the step's other field errors)."""
+    mode = selectors.acting_for_assignee(case, actor)
+    if mode is None:
+        raise Forbidden(
+            _("只有承办律师本人可以%(action)s；所在律师事务所负责人或法律援助机构代为办理的，须写明理由。")
+            % {"action": action}
+        )
+    if mode == selectors.SELF or case.assignee is None:
+        return {}
+    return {"on_behalf_of": case.assignee.name, "acting_as": mode, "on_behalf_reason": reason}
+
+
+def _missing_reason(acting: dict[str, str], action: str) -> dict[str, str]:
+    if acting and not acting["on_behalf_reason"]:
+        return {
+            "on_behalf_reason": _("代承办律师%(action)s，请写明理由（%(hint)s）")
+            % {
+                "action": action,
+                "hint": REASON_HINT,
+            }
+        }
+    return {}
+
+
 @effect("close")
 def _close(case: LegalAidCase, actor: User, note: str, payload: dict) -> dict:
+    reason = str(payload.get("on_behalf_reason") or "").strip()
+    acting = _acting_for(case, actor, reason, _("结案"))
     materials = [m for m in payload.get("materials") or [] if m in dict(CLOSING_MATERIALS)]
     missing = [str(label) for key, label in CLOSING_MATERIALS[:2] if key not in materials]
-    if missing or not note:
-        fields = {}
-        if missing:
-            fields["materials"] = _("第五十条：应提交%(m)s。") % {"m": "、".join(missing)}
-        if not note:
-            fields["note"] = _("请填写办理情况报告。")
-        raise InvalidInput(_("结案材料不全。"), fields=fields)
+    fields = _missing_reason(acting, _("结案"))
+    if missing:
+        fields["materials"] = _("第五十条：应提交%(m)s。") % {"m": "、".join(missing)}
+    if not note:
+        fields["note"] = _("请填写办理情况报告。")
+    if fields:
+        message = _("结案材料不全。") if set(fields) - {"on_behalf_reason"} else _("请写明代为结案的理由。")
+        raise InvalidInput(message, fields=fields)
     case.closing_materials = materials
     case.closing_report = note
     case.closed_at = timezone.now()
     if case.matter.state == MatterState.TRANSFERRED:
         _matter(case, "accept", actor)
     _matter(case, "conclude", actor, note, outcome=Outcome.AID_GRANTED)
-    return {"materials": materials}
+    return {"materials": materials, **acting}
 
 
 @effect("terminate")
@@ -415,20 +464,55 @@ def _archive(case: LegalAidCase, actor: User, note: str, payload: dict) -> dict:
 # --- beside the steps ----------------------------------------------------------------------------
 
 
-def do_report_progress(case: LegalAidCase, content: str, *, actor: User) -> ProgressReport:
-    """第四十六条: the assigned aid worker (or the centre for them) reports progress to the recipient."""
+def do_report_progress(
+    case: LegalAidCase,
+    content: str,
+    *,
+    actor: User,
+    for_recipient: bool = True,
+    on_behalf_reason: str = "",
+) -> ProgressReport:
+    """第四十六条: the assigned aid worker reports how the matter is going; ``for_recipient`` reports
+    are addressed to the recipient and shown on the tracking page. The worker's firm manager or the
+    centre may report for the worker, with ``on_behalf_reason`` (recorded with the report)."""
     content = (content or "").strip()
+    reason = (on_behalf_reason or "").strip()
     if not content:
         raise InvalidInput(_("请填写办理进展。"), fields={"content": _("请填写办理进展。")})
     if not selectors.visible_to(actor, case):
         raise NotFound(_("案件不存在。"))
-    if not selectors.may_report_progress(case, actor):
-        raise Forbidden(_("只有承办人员或法律援助机构可以通报办理情况。"))
     if case.stage != S.ASSIGNED:
         raise IllegalTransition(_("案件指派后才能通报办理情况。"))
     with transaction.atomic():
-        if case.matter.state == MatterState.TRANSFERRED and selectors.is_assignee(case, actor):
-            matter_services.transition(case.matter, "accept", actor=actor)
-        report = ProgressReport.objects.create(case=case, author=actor, content=content)
-        _record(case, "progress", "法律援助法第四十六条", actor=actor, note=content)
+        locked = _locked(case)
+        acting = _acting_for(locked, actor, reason, _("通报办理情况"))
+        missing_reason = _missing_reason(acting, _("通报办理情况"))
+        if missing_reason:
+            raise InvalidInput(_("请写明代为报告的理由。"), fields=missing_reason)
+        held_by_firm = locked.matter.current_org_id == actor.unit_id
+        if locked.matter.state == MatterState.TRANSFERRED and held_by_firm:
+            # the firm takes the case on when its lawyer (or manager) first reports
+            matter_services.transition(locked.matter, "accept", actor=actor)
+        report = ProgressReport.objects.create(
+            case=locked,
+            author=actor,
+            content=content,
+            notified_recipient=for_recipient,
+            on_behalf_reason=acting.get("on_behalf_reason", ""),
+        )
+        _record(
+            locked,
+            "progress",
+            "法律援助法第四十六条",
+            actor=actor,
+            note=content,
+            for_recipient=for_recipient,
+            **acting,
+        )
+        audit.record(
+            AuditAction.CREATE,
+            report,
+            actor=actor,
+            changes={"case": locked.number, "for_recipient": for_recipient, **acting},
+        )
     return report

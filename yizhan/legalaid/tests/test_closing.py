@@ -24,7 +24,10 @@ def test_the_assigned_lawyer_reports_progress(flow, users):
     assert report.content == "已向劳动仲裁委提交仲裁申请。" and report.author == users["lawyer"]
     event = selectors.event_log(case)[-1]
     assert (event.data["step"], event.data["article"]) == ("progress", "法律援助法第四十六条")
-    services.do_report_progress(case, "仲裁庭已开庭。", actor=users["legalaid"])  # the centre, for the lawyer
+    # the centre, for the lawyer, saying why
+    services.do_report_progress(
+        case, "仲裁庭已开庭。", actor=users["legalaid"], on_behalf_reason="律师电话报告，中心代为登记。"
+    )
     assert case.reports.count() == 2
 
 

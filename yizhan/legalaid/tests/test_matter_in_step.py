@@ -130,7 +130,7 @@ def test_the_centre_terminates_a_case_its_lawyer_holds(flow, district, users):
 def test_the_centre_closes_on_the_lawyers_report(flow, district, users):
     case = flow.to(S.ASSIGNED)
     services.do_report_progress(case, "已开庭。", actor=users["lawyer"])
-    case = flow.step(case, "close", who="legalaid")
+    case = flow.step(case, "close", who="legalaid", on_behalf_reason="律师已提交纸质结案材料。")
     assert case.stage == S.CLOSED
     case.matter.refresh_from_db()
     assert case.matter.state == M.CONCLUDED
@@ -149,6 +149,10 @@ def test_correcting_a_refusal_reopens_the_matter_at_the_centre(flow, district):
 # --- what the citizen sees by query code -----------------------------------------------------------
 
 
+def _main(html: str) -> str:
+    return html[html.index("<main") : html.index("</main>")]
+
+
 def test_tracking_page_shows_stage_steps_and_dates_but_no_personal_data(client, flow, clock):
     clock.day(2026, 9, 28)
     case = flow.to(S.GRANTED)
@@ -157,9 +161,10 @@ def test_tracking_page_shows_stage_steps_and_dates_but_no_personal_data(client, 
     assert redirect.status_code == 302
     page = client.get(redirect["Location"])
     assert page.status_code == 200
-    html = page.content.decode()
+    html = _main(page.content.decode())
     assert "决定给予，待指派" in html  # the legal-aid stage
-    assert "决定给予法律援助" in html and "法律援助法第四十三条第一款" in html  # the step and its article
+    # the step and its article under the law's full name
+    assert "决定给予法律援助" in html and "《中华人民共和国法律援助法》第四十三条第一款" in html
     assert "2026年9月28日" in html  # received and decided that day
     assert "2026年10月8日" in html  # assignment due: 1 October + 2 days fall in the National Day holiday
     requester = case.matter.primary_requester
@@ -173,10 +178,63 @@ def test_tracking_page_shows_stage_steps_and_dates_but_no_personal_data(client, 
         case.number,
     ):
         assert secret and secret not in html, secret
-    case = flow.step(case, "assign")
-    html = client.get(f"/track/{code}/").content.decode()
-    assert "已指派，承办中" in html
-    assert flow.lawyer.name not in html  # the unit may be named, the lawyer is not
+
+
+def test_the_citizen_reads_one_account_of_a_legal_aid_case(client, flow, clock, users, district):
+    """One stage (the case's, not the matter's 已转交 besides it); each step once (not the matter's
+    transfer, acceptance and conclusion again); articles with the law's name; no 预计办结 from the
+    service type's seven working days; the lawyer's name and office phone; the progress the lawyer
+    addressed to the applicant, not the internal notes; the statutory deadlines."""
+    clock.day(2026, 11, 2)
+    case = flow.to(S.ASSIGNED)
+    code = case.matter.query_code
+    services.do_report_progress(case, "已向劳动人事争议仲裁委员会提交仲裁申请。", actor=users["lawyer"])
+    services.do_report_progress(case, "内部：证据目录待补。", actor=users["lawyer"], for_recipient=False)
+    html = _main(client.get(f"/track/{code}/").content.decode())
+    assert html.count("已指派，承办中") == 1
+    for matter_state in ("已转交", "承办单位已接收", "已转交承办单位", "预计办结"):
+        assert matter_state not in html, matter_state
+    for step in ("提出申请", "初审通过并转交", "接收申请", "决定给予法律援助", "指派承办人员"):
+        assert html.count(f"<b>{step}</b>") == 1, step
+    assert "：法律援助法第" not in html  # never a bare short name
+    assert "《中华人民共和国法律援助法》第三十八条" in html
+    lawyer = flow.lawyer
+    assert lawyer.name in html and lawyer.org.name in html and lawyer.org.phone in html
+    assert "已向劳动人事争议仲裁委员会提交仲裁申请。" in html
+    assert "证据目录待补" not in html
+    assert "审查并作出决定（七日）" in html and "已按期完成" in html
+    # the API answers the same account
+    data = client.get(f"/api/v1/track/{code}").json()
+    assert data["state_label"] == "已指派，承办中" and data["due_date"] is None
+    labels = [s["label"] for s in data["steps"]]
+    assert len(labels) == len(set(labels)) and "已转交承办单位" not in labels
+    assert all("《中华人民共和国法律援助法》" in s["detail"] for s in data["steps"] if s["done"])
+
+
+def test_the_centres_list_of_materials_is_not_the_generic_one(client, flow, users):
+    """第四十二条: a migrant worker's wage claim is exempt from verification; what the citizen is told
+    to bring (the transfer's instructions and the tracking page) is the engine's one-time list,
+    without the hardship statement the centre's generic guidance asks for."""
+    case = flow.to(S.FORWARDED)
+    transfer = case.matter.transfers.latest("created_at")
+    assert "经济困难状况说明表" not in transfer.instructions
+    assert "属于免予核查经济困难状况人员的证明材料（第四十二条）" in transfer.instructions
+    html = _main(client.get(f"/track/{case.matter.query_code}/").content.decode())
+    assert "办理指引" in html and "经济困难状况说明表" not in html
+    # a claim that is not exempt keeps the statement on its list
+    other = flow.to(S.FORWARDED, flow.apply(facts={"proceeding": "civil", "claim": "labor_relation"}))
+    transfer = other.matter.transfers.latest("created_at")
+    assert "经济困难状况说明表或者个人诚信承诺书" in transfer.instructions
+
+
+def test_a_paused_review_reads_as_paused(client, flow, clock):
+    clock.day(2026, 11, 2)
+    case = flow.to(S.UNDER_REVIEW)
+    clock.day(2026, 11, 5)
+    case = flow.step(case, "request_materials", items=["劳动合同"])
+    html = _main(client.get(f"/track/{case.matter.query_code}/").content.decode())
+    assert "暂停计算" in html and "已用3日" in html and "剩余4日" in html
+    assert "请在2026年11月20日前补充：劳动合同" in html
 
 
 def test_tracking_page_of_a_plain_matter_has_no_legal_aid_section(client, district):

@@ -237,11 +237,20 @@ def test_steps_through_the_forms(client, flow, district):
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.stage == S.ASSIGNED and case.assignee == district.lawyers[1] and case.chosen_by_applicant
-    response = client.post(f"/staff/legal-aid/{case.number}/report/", {"content": "已立案。"})
+    # the lawyer of a firm without accounts reports on paper: the centre records it, saying so
+    behalf = "律师所在律所未开通账号，依纸质报告登记。"
+    response = client.post(
+        f"/staff/legal-aid/{case.number}/report/",
+        {"content": "已立案。", "for_recipient": "on", "on_behalf_reason": behalf},
+    )
     assert response.status_code == 302 and ProgressReport.objects.get().content == "已立案。"
     response = client.post(
         step_url(case.number, "close"),
-        {"close-note": "胜诉结案。", "close-materials": ["documents", "report"]},
+        {
+            "close-note": "胜诉结案。",
+            "close-materials": ["documents", "report"],
+            "close-on_behalf_reason": behalf,
+        },
     )
     assert response.status_code == 302
     case.refresh_from_db()

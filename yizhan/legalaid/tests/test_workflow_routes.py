@@ -195,6 +195,17 @@ def test_closing_then_archive_with_quality_review(api, reviewing, district, clie
         f"/legal-aid/cases/{reviewing}/steps/close",
         {"note": "调解结案", "materials": ["documents", "report", "recipient_opinion"]},
     )
+    # the worker has no account: the centre closes for them, and says so
+    assert closed.status_code == 422 and "on_behalf_reason" in closed.json()["error"]["fields"]
+    closed = api(
+        "legalaid",
+        f"/legal-aid/cases/{reviewing}/steps/close",
+        {
+            "note": "调解结案",
+            "materials": ["documents", "report", "recipient_opinion"],
+            "on_behalf_reason": "承办人员无系统账号，依其提交的结案材料登记。",
+        },
+    )
     assert closed.json()["stage"] == "closed", closed.content
     bad = api("legalaid", f"/legal-aid/cases/{reviewing}/steps/archive", {"quality_score": 101})
     assert bad.status_code == 422

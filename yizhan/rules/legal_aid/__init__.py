@@ -22,6 +22,7 @@ from .engine import ENGINE_VERSION, OUTCOMES, PUBLIC_KEYS, Decision, evaluate
 from .facts import CONTRACT_FIELDS, OPTIONAL_FIELDS, Facts, FactsError
 from .rules import RULES, Rule
 from .standards import MULTIPLE_OF_MINIMUM_LIVING, PER_CAPITA_INCOME_LIMIT, Extension, Standard, standard_for
+from .vocabulary import with_law_names
 
 __all__ = [
     "AID_PERSONNEL_ROLES",
@@ -47,4 +48,5 @@ __all__ = [
     "check_assignment",
     "evaluate",
     "standard_for",
+    "with_law_names",
 ]
