@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -135,6 +136,69 @@ class FactsForm(forms.Form):
         }
         if data.get("claim_detail"):
             facts["claim_detail"] = data["claim_detail"]
+        return facts
+
+
+#: facts a link may carry into the self-check or the online application (?claim=wages&groups=…)
+PREFILL_CHOICES = {"proceeding": "proceeding", "role": "role", "claim": "claim"}
+PREFILL_LISTS = {"groups": "aid_groups", "circumstances": "circumstances", "person": "person"}
+
+
+def facts_initial(facts: Mapping[str, Any]) -> dict[str, Any]:
+    """A ``FactsForm``'s initial values for facts in the contract's words; unknown codes are dropped
+    (a link or a matter never puts a value the form cannot show)."""
+    fields = FactsForm.base_fields
+    initial: dict[str, Any] = {}
+    for key, name in PREFILL_CHOICES.items():
+        value = facts.get(key)
+        if isinstance(value, str) and value in dict(fields[name].choices):  # type: ignore[attr-defined]
+            initial[name] = value
+    for key, name in PREFILL_LISTS.items():
+        allowed = dict(fields[name].choices)  # type: ignore[attr-defined]
+        values = facts.get(key) or []
+        chosen = [v for v in values if isinstance(v, str) and v in allowed]
+        if chosen:
+            initial[name] = chosen
+    return initial
+
+
+def query_facts(query: Any) -> dict[str, Any]:
+    """The facts a link carries in its query string (``QueryDict``), in the contract's words."""
+    facts: dict[str, Any] = {key: query.get(key) for key in PREFILL_CHOICES if query.get(key)}
+    facts.update({key: query.getlist(key) for key in PREFILL_LISTS if query.getlist(key)})
+    return facts
+
+
+class SelfCheckForm(FactsForm):
+    """The citizen's self-check: the facts plus where they live, so the local hardship standard
+    applies to the income they give (第三十四条)."""
+
+    region = forms.ChoiceField(
+        label=_("您所在的县（区）或乡镇（街道）"),
+        help_text=_("用于选取当地的经济困难标准。"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        regions = list(selectors.regions_for_self_check())
+        field = self.fields["region"]
+        field.choices = [("", _("请选择"))] + [(r.code, r.name) for r in regions]  # type: ignore[attr-defined]
+        counties = [r for r in regions if r.level == "county"]
+        if len(counties) == 1 and not self.is_bound:
+            field.initial = counties[0].code
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        income = data.get("household_monthly_income")
+        if income is not None and not data.get("region") and not data.get("economic_hardship"):
+            self.add_error("region", _("填写了家庭月收入的，请选择所在地区，以便按当地标准测算。"))
+        return data
+
+    def legal_aid_facts(self) -> dict[str, Any]:
+        facts = super().legal_aid_facts()
+        if self.cleaned_data.get("region"):
+            facts["region"] = self.cleaned_data["region"]
         return facts
 
 
@@ -355,3 +419,12 @@ class PublicApplicationForm(FactsForm):
         help_text=_("可以从公布的法律援助人员名册中选择，法律援助中心尽量满足。"),
     )
     consent = forms.BooleanField(label=_("我保证所填情况真实，知道虚假申请将被终止法律援助（第四十八条）"))
+    # one-time: a refresh or a second click files nothing new (the case remembers the token)
+    form_token = forms.RegexField(
+        regex=r"^[A-Za-z0-9_-]{20,64}$",
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("页面已过期，请核对后重新提交。"),
+            "invalid": _("页面已过期，请核对后重新提交。"),
+        },
+    )

@@ -7,5 +7,6 @@ app_name = "legalaid_public"
 urlpatterns = [
     path("check/", views.self_check, name="check"),
     path("apply/", views.public_apply, name="apply"),
+    path("apply/done/", views.public_applied, name="applied"),
     path("roster/", views.roster, name="roster"),
 ]

@@ -20,7 +20,8 @@ from yizhan.legalaid.models import LegalAidCase, Objection, ProgressReport, Rout
 from yizhan.legalaid.states import STEPS, CaseStage, Step, available_steps
 from yizhan.matters.models import EventCode, Matter, MatterEvent
 from yizhan.matters.selectors import visible_matters
-from yizhan.orgs.models import Organization, OrgKind, Person
+from yizhan.matters.states import MatterState
+from yizhan.orgs.models import Organization, OrgKind, Person, Region
 from yizhan.rules import legal_aid as rules
 
 S = CaseStage
@@ -346,6 +347,118 @@ def case_of_matter(matter: Matter) -> LegalAidCase | None:
     """The legal-aid case that hangs on ``matter`` (None for any other matter)."""
     cases = LegalAidCase.objects.filter(matter=matter)
     return cases.select_related("assignee", "assignee__org", "centre").first()
+
+
+def regions_for_self_check() -> QuerySet[Region]:
+    """The counties and townships a citizen chooses from in the self-check (their standard applies)."""
+    return Region.objects.filter(level__in=("county", "township")).order_by("code")
+
+
+def application_of(matter: Matter) -> LegalAidCase | None:
+    """The legal-aid application a matter is or became: its own case, or the case it was converted
+    into (a consultation copied into a new application matter)."""
+    own = case_of_matter(matter)
+    if own is not None:
+        return own
+    event = (
+        MatterEvent.objects.filter(
+            code=EventCode.LEGAL_AID, data__step="converted", data__from_matter=matter.number
+        )
+        .select_related("matter")
+        .first()
+    )
+    return case_of_matter(event.matter) if event is not None else None
+
+
+def case_by_number(number: str) -> LegalAidCase | None:
+    """A case by its number, unscoped: only for the confirmation page of the application the same
+    browser just filed (its number kept in that browser's session)."""
+    if not number:
+        return None
+    return LegalAidCase.objects.filter(number=number).select_related("matter").first()
+
+
+def case_by_form_token(token: str) -> LegalAidCase | None:
+    """The case the online application form carrying this one-time token filed (a second submission
+    of the same form finds it instead of filing again)."""
+    if not token:
+        return None
+    return LegalAidCase.objects.filter(form_token=token).select_related("matter").first()
+
+
+#: a walk-in 法律援助 matter in these states becomes the application itself (its case opens on it);
+#: any other matter (a consultation, a matter already being handled or concluded) is copied into a new
+#: application matter
+CONVERTIBLE_IN_PLACE = frozenset(
+    {MatterState.REGISTERED, MatterState.RETURNED, MatterState.ACCEPTED, MatterState.TRANSFERRED}
+)
+
+
+def converts_in_place(matter: Matter) -> bool:
+    """A walk-in 法律援助 matter that the case can hang on directly (no second matter, same query code)."""
+    if matter.service_type.code != "legal_aid" or matter.state not in CONVERTIBLE_IN_PLACE:
+        return False
+    if matter.state == MatterState.TRANSFERRED:
+        # only one sent to the legal-aid centre, which receives it as the application
+        return matter.current_org_id == centre_for(matter.receiving_org).pk
+    return True
+
+
+# --- what a matter already says, in the eligibility contract's words --------------------------------
+
+#: words of a matter's title and facts that name the claim of 第三十一条 its legal domain stands for
+CLAIM_CUES: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
+    "labor": (
+        (("工伤",), "work_injury_compensation"),
+        (("社保", "社会保险", "养老保险", "医疗保险", "失业保险"), "social_insurance_or_assistance"),
+        (("工资", "工钱", "报酬", "欠薪", "讨薪", "薪水", "加班费"), "wages"),
+        (("劳动关系", "劳动合同", "没签合同", "未签合同"), "labor_relation"),
+    ),
+    "personal_injury": (
+        (("工伤",), "work_injury_compensation"),
+        (("车祸", "交通事故", "被车", "撞"), "traffic_accident_compensation"),
+        (("食物中毒", "食品", "药品", "假药"), "food_drug_safety_compensation"),
+        (("医疗事故", "手术", "医院"), "medical_accident_compensation"),
+    ),
+    "marriage_family": ((("抚养费", "赡养费", "扶养费", "赡养", "抚养", "生活费"), "support_payment"),),
+}
+#: a domain's claim where its words name none (labour disputes: in scope, but not the exempt pay claim)
+DOMAIN_CLAIMS = {
+    "labor": "labor_relation",
+    "traffic_accident": "traffic_accident_compensation",
+    "medical": "medical_accident_compensation",
+}
+#: the requesters' special groups that are groups of 第四十二条
+GROUP_FACTS = {"migrant_worker": "migrant_worker", "subsistence": "social_assistance"}
+VIOLENCE_CUES = ("家暴", "家庭暴力", "虐待", "遗弃")
+
+
+def known_facts(matter: Matter) -> dict[str, Any]:
+    """The eligibility facts a matter already states (its domain, its words, its requesters' groups),
+    to pre-fill the conversion into an application: a labour dispute of a migrant worker about pay is
+    ``wages`` with ``migrant_worker``, not 其他事项 without the group."""
+    domain = matter.domain.code if matter.domain_id else ""
+    text = f"{matter.title} {matter.facts}"
+    facts: dict[str, Any] = {"proceeding": "civil", "role": "applicant", "claim": "other"}
+    if domain == "criminal_defense":
+        facts.update(proceeding="criminal", role="suspect_or_defendant")
+    elif domain == "administrative":
+        facts["proceeding"] = "administrative"
+    claim = next((code for cues, code in CLAIM_CUES.get(domain, ()) if any(c in text for c in cues)), None)
+    claim = claim or DOMAIN_CLAIMS.get(domain)
+    if claim and facts["proceeding"] != "criminal":
+        facts["claim"] = claim
+    if domain == "marriage_family" and any(cue in text for cue in VIOLENCE_CUES):
+        facts["circumstances"] = ["abuse_abandonment_or_domestic_violence_victim"]
+    groups = [
+        GROUP_FACTS[code]
+        for person in matter.requesters.all()
+        if person.role == "requester"
+        for code in person.group_codes
+        if code in GROUP_FACTS
+    ]
+    facts["groups"] = list(dict.fromkeys(groups))
+    return facts
 
 
 #: stages in which the assigned lawyer is the applicant's contact

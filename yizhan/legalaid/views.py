@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.contrib import messages
@@ -24,6 +25,9 @@ from yizhan.legalaid.forms import (
     NotificationForm,
     ProgressForm,
     PublicApplicationForm,
+    SelfCheckForm,
+    facts_initial,
+    query_facts,
     step_form,
 )
 from yizhan.legalaid.models import LegalAidCase
@@ -291,7 +295,13 @@ def from_matter(request: HttpRequest, number: str) -> HttpResponse:
         matter = matter_selectors.access_matter(user, number)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    form = FactsForm(request.POST or None)
+    # what the matter already says (its domain, words and requesters' groups) is filled in
+    earlier = selectors.application_of(matter)
+    if earlier is not None:
+        # converted before: go to that case rather than make a second one
+        messages.info(request, _("该事项已是法律援助申请%(n)s。") % {"n": earlier.number})
+        return redirect("legalaid:case", number=earlier.number)
+    form = FactsForm(request.POST or None, initial=facts_initial(selectors.known_facts(matter)))
     if request.method == "POST" and form.is_valid():
         try:
             case = services.do_convert_consultation(matter, form.legal_aid_facts(), actor=user)
@@ -309,7 +319,7 @@ def from_matter(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "legalaid/from_matter.html",
-        {"form": form, "matter": matter},
+        {"form": form, "matter": matter, "in_place": selectors.converts_in_place(matter)},
         status=422 if form.errors else 200,
     )
 
@@ -319,27 +329,48 @@ def from_matter(request: HttpRequest, number: str) -> HttpResponse:
 
 @public_limit
 def self_check(request: HttpRequest) -> HttpResponse:
-    form = FactsForm(request.POST or None)
+    """The citizen's self-check; a link may carry the facts it starts from (``?claim=wages&…``, e.g.
+    from the triage's legal-aid hint)."""
+    if request.method == "POST":
+        form = SelfCheckForm(request.POST)
+    else:
+        form = SelfCheckForm(initial=facts_initial(query_facts(request.GET)))
     result = None
     if request.method == "POST" and form.is_valid():
         try:
-            result = eligibility.evaluate(
-                form.legal_aid_facts(), region_code=request.POST.get("region") or ""
-            )
+            result = eligibility.evaluate(form.legal_aid_facts())
         except InvalidInput as error:
             apply_errors(form, error, FACT_FIELDS)
     return render(
         request,
         "legalaid/self_check.html",
-        {"form": form, "result": result},
+        {"form": form, "result": result, "facts": form.legal_aid_facts() if result else {}},
         status=422 if form.errors else 200,
     )
 
 
+APPLIED_SESSION_KEY = "legal_aid_applied"
+
+
+def _applied(request: HttpRequest, case: LegalAidCase) -> HttpResponse:
+    """After the online application: to its confirmation page (a refresh shows it again)."""
+    request.session[APPLIED_SESSION_KEY] = case.number
+    return redirect("legalaid_public:applied")
+
+
 @public_limit
 def public_apply(request: HttpRequest) -> HttpResponse:
-    form = PublicApplicationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    """The online application. Posted once: the form carries a one-time token, the answer is a
+    redirect to the confirmation page, and the same form posted again (a refresh, a second click, the
+    back button) finds the application it filed instead of filing another."""
+    if request.method != "POST":
+        initial = {**facts_initial(query_facts(request.GET)), "form_token": secrets.token_urlsafe(24)}
+        return render(request, "legalaid/public_apply.html", {"form": PublicApplicationForm(initial=initial)})
+    earlier = selectors.case_by_form_token(request.POST.get("form_token", ""))
+    if earlier is not None:
+        return _applied(request, earlier)
+    form = PublicApplicationForm(request.POST)
+    if form.is_valid():
         data = form.cleaned_data
         try:
             case = services.do_register_application(
@@ -354,9 +385,16 @@ def public_apply(request: HttpRequest) -> HttpResponse:
                     facts=form.legal_aid_facts(),
                     aid_groups=data.get("aid_groups") or [],
                     preferred_person=data.get("preferred_person"),
+                    form_token=data["form_token"],
                 ),
                 actor=None,
             )
+        except Conflict:
+            # the same form was filed by a request running at the same moment
+            filed = selectors.case_by_form_token(data["form_token"])
+            if filed is None:
+                raise
+            return _applied(request, filed)
         except InvalidInput as error:
             apply_errors(
                 form,
@@ -371,17 +409,32 @@ def public_apply(request: HttpRequest) -> HttpResponse:
                 },
             )
         else:
-            return render(
-                request,
-                "legalaid/public_applied.html",
-                {
-                    "case": case,
-                    "query_code": querycode.display(case.matter.query_code),
-                    "code": case.matter.query_code,
-                    "qr_svg": querycode.qr_svg(request.build_absolute_uri(f"/t/{case.matter.query_code}")),
-                },
-            )
-    return render(request, "legalaid/public_apply.html", {"form": form}, status=422 if form.errors else 200)
+            return _applied(request, case)
+    if "form_token" in form.errors:
+        # an expired or missing token: a fresh one, so that the corrected form can be sent
+        data = request.POST.copy()
+        data["form_token"] = secrets.token_urlsafe(24)
+        form.data = data
+    return render(request, "legalaid/public_apply.html", {"form": form}, status=422)
+
+
+@public_limit
+def public_applied(request: HttpRequest) -> HttpResponse:
+    """The confirmation of the online application this browser filed: the query code and what to
+    bring. Reading it again files nothing."""
+    case = selectors.case_by_number(request.session.get(APPLIED_SESSION_KEY) or "")
+    if case is None:
+        return redirect("legalaid_public:apply")
+    return render(
+        request,
+        "legalaid/public_applied.html",
+        {
+            "case": case,
+            "query_code": querycode.display(case.matter.query_code),
+            "code": case.matter.query_code,
+            "qr_svg": querycode.qr_svg(request.build_absolute_uri(f"/t/{case.matter.query_code}")),
+        },
+    )
 
 
 @public_limit

@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,8 +20,9 @@ from yizhan.legalaid.models import Authority, Decision, LegalAidCase, Route, Sou
 from yizhan.legalaid.states import STEPS, CaseStage
 from yizhan.matters import selectors as matter_selectors
 from yizhan.matters import services as matter_services
-from yizhan.matters.models import Channel, EventCode, LegalDomain, Matter, MatterEvent
+from yizhan.matters.models import Channel, LegalDomain, Matter
 from yizhan.matters.services import RegistrationData, RequesterData
+from yizhan.matters.states import MatterState
 from yizhan.orgs.models import Organization, Person
 
 from .steps import _legal_aid_type, _record, _start_review, do_advance_case
@@ -48,6 +49,8 @@ class Application:
     accessibility_notes: str = ""
     preferred_person: Person | None = None  # 点援制: chosen from the published roster
     extra: dict[str, Any] = field(default_factory=dict)
+    # the online form's one-time token: the same form submitted twice files one application
+    form_token: str = ""
 
 
 @dataclass
@@ -105,6 +108,7 @@ def online_application(
     facts: dict[str, Any],
     aid_groups: list[str],
     preferred_person: Person | None = None,
+    form_token: str = "",
 ) -> Application:
     """A citizen's own application on the public page, to the station they chose."""
     groups = list(dict.fromkeys(AID_GROUP_TAGS[g] for g in aid_groups if g in AID_GROUP_TAGS))
@@ -123,7 +127,11 @@ def online_application(
         receiving_org=station,
     )
     return Application(
-        registration=registration, facts=facts, source=Source.ONLINE, preferred_person=preferred_person
+        registration=registration,
+        facts=facts,
+        source=Source.ONLINE,
+        preferred_person=preferred_person,
+        form_token=form_token,
     )
 
 
@@ -157,34 +165,17 @@ def do_register_application(application: Application, *, actor: User | None) -> 
             _("请填写代为申请人与受援人的关系。"),
             fields={"applicant_relation": _("第四十条：法定代理人或近亲属可以代为申请。")},
         )
-    with transaction.atomic():
-        matter = matter_services.do_register_matter(registration, actor=actor)
-        snapshot = _evaluate(application.facts, matter.region_id)
-        centre = selectors.centre_for(matter.receiving_org)
-        now = timezone.now()
-        at_centre = matter.receiving_org_id == centre.pk
-        case = LegalAidCase.objects.create(
-            matter=matter,
-            number=_case_number(centre, now),
-            stage=S.APPLIED,
-            route=Route.APPLICATION,
-            source=application.source,
-            centre=centre,
-            applicant_relation=application.applicant_relation,
-            detention_place=application.detention_place,
-            detention_submitted_at=application.detention_submitted_at,
-            case_cause=application.case_cause,
-            facts=application.facts,
-            eligibility=snapshot,
-            simplified=application.simplified,
-            home_visit=application.home_visit or matter.home_service,
-            accessibility_notes=application.accessibility_notes,
-            preferred_person=application.preferred_person,
-        )
-        _record(case, "apply", "法律援助法第三十八条", actor=actor, source=application.source)
-        if at_centre:
-            # applied at the centre itself: no station in between, the review clock starts now
-            _start_review(case, actor, now)
+    if application.form_token:
+        _refuse_second_filing(application.form_token)
+    try:
+        with transaction.atomic():
+            matter = matter_services.do_register_matter(registration, actor=actor)
+            case, at_centre = _open_case(matter, application, actor)
+    except IntegrityError:
+        # the same form submitted twice at once: the other request filed it (the token is unique)
+        if application.form_token:
+            _refuse_second_filing(application.form_token)
+        raise
     if (
         case.simplified
         and not at_centre
@@ -197,6 +188,51 @@ def do_register_application(application: Application, *, actor: User | None) -> 
             case, "precheck_pass", actor=actor, note=_("简化程序：受理时即完成初审，转法律援助中心审查。")
         )
     return case
+
+
+def _refuse_second_filing(form_token: str) -> None:
+    earlier = selectors.case_by_form_token(form_token)
+    if earlier is not None:
+        raise Conflict(_("该申请已经提交，查询码不变。"), fields={"form_token": earlier.number})
+
+
+def _open_case(matter: Matter, application: Application, actor: User | None) -> tuple[LegalAidCase, bool]:
+    """The legal-aid case of ``matter`` (just registered, or a walk-in 法律援助 matter converted):
+    with the station that holds it, it waits for the pre-check; at the centre its review starts (or,
+    sent to the centre and not yet taken in, it waits for the centre to receive it). Returns the case
+    and whether the centre holds the matter."""
+    snapshot = _evaluate(application.facts, matter.region_id)
+    centre = selectors.centre_for(matter.receiving_org)
+    now = timezone.now()
+    at_centre = matter.current_org_id == centre.pk
+    case = LegalAidCase.objects.create(
+        matter=matter,
+        number=_case_number(centre, now),
+        stage=S.APPLIED,
+        route=Route.APPLICATION,
+        source=application.source,
+        centre=centre,
+        applicant_relation=application.applicant_relation,
+        detention_place=application.detention_place,
+        detention_submitted_at=application.detention_submitted_at,
+        case_cause=application.case_cause,
+        facts=application.facts,
+        eligibility=snapshot,
+        simplified=application.simplified,
+        home_visit=application.home_visit or matter.home_service,
+        accessibility_notes=application.accessibility_notes,
+        preferred_person=application.preferred_person,
+        form_token=application.form_token,
+    )
+    _record(case, "apply", "法律援助法第三十八条", actor=actor, source=application.source)
+    if at_centre and matter.state == MatterState.TRANSFERRED:
+        # sent to the centre and not yet taken in: receiving it starts the review (第四十三条第一款)
+        case.stage = S.FORWARDED
+        case.save(update_fields=["stage", "updated_at"])
+    elif at_centre:
+        # applied at the centre itself: no station in between, the review clock starts now
+        _start_review(case, actor, now)
+    return case, at_centre
 
 
 def do_register_notification(notice: Notification, *, actor: User) -> LegalAidCase:
@@ -268,18 +304,38 @@ def do_register_notification(notice: Notification, *, actor: User) -> LegalAidCa
 
 
 def do_convert_consultation(matter: Matter, facts: dict[str, Any], *, actor: User) -> LegalAidCase:
-    """A hotline or window consultation that needs legal aid becomes an application without re-typing:
-    the requesters (their encrypted data as it is), summary and facts are carried over."""
+    """A matter that needs legal aid becomes an application without re-typing. A walk-in 法律援助
+    matter becomes the application itself (the case opens on it: same matter, same query code); a
+    hotline or window consultation is copied into a new application matter — requesters with their
+    encrypted data as they are, summary, facts, region, risk flags and service needs."""
     source = matter_selectors.access_matter(actor, matter.number)
-    converted = MatterEvent.objects.filter(
-        code=EventCode.LEGAL_AID, data__step="converted", data__from_matter=source.number
-    ).select_related("matter__legal_aid")
-    earlier = converted.first()
+    earlier = selectors.application_of(source)
     if earlier is not None:
         raise Conflict(
-            _("该事项已转为法律援助申请%(n)s。") % {"n": earlier.matter.legal_aid.number},
-            fields={"matter": earlier.matter.legal_aid.number},
+            _("该事项已转为法律援助申请%(n)s。") % {"n": earlier.number}, fields={"matter": earlier.number}
         )
+    source_kind = Source.HOTLINE if source.channel == Channel.HOTLINE else Source.WINDOW
+    if selectors.converts_in_place(source):
+        if not actor.has_perm("matters.register_matter"):
+            raise Forbidden(_("您的账号不能受理法律援助申请。"))
+        with transaction.atomic():
+            case, _at_centre = _open_case(
+                source,
+                Application(
+                    registration=RegistrationData(
+                        channel=source.channel,
+                        domain=source.domain,
+                        service_type=source.service_type,
+                        title=source.title,
+                        requesters=[],
+                    ),
+                    facts=facts,
+                    source=source_kind,
+                ),
+                actor,
+            )
+            _record(case, "converted", "法律援助法第三十八条", actor=actor, from_matter=source.number)
+        return case
     people = list(source.requesters.all())
     registration = RegistrationData(
         channel=source.channel,
@@ -290,6 +346,12 @@ def do_convert_consultation(matter: Matter, facts: dict[str, Any], *, actor: Use
         requesters=[],
         region=source.region,
         receiving_org=actor.unit,
+        risk_escalation=source.risk_escalation,
+        risk_group=source.risk_group,
+        risk_stability=source.risk_stability,
+        urgent=source.urgent,
+        by_proxy=source.by_proxy,
+        home_service=source.home_service,
     )
     registration.requesters = [
         RequesterData(
@@ -304,11 +366,7 @@ def do_convert_consultation(matter: Matter, facts: dict[str, Any], *, actor: Use
     ]
     with transaction.atomic():
         case = do_register_application(
-            Application(
-                registration=registration,
-                facts=facts,
-                source=Source.HOTLINE if source.channel == Channel.HOTLINE else Source.WINDOW,
-            ),
+            Application(registration=registration, facts=facts, source=source_kind),
             actor=actor,
         )
         for new, old in zip(case.matter.requesters.order_by("id"), people, strict=True):

@@ -418,6 +418,7 @@ def public_form(district, **overrides):
         "claim": "wages",
         "aid_groups": ["migrant_worker", "elderly_no_fixed_income"],
         "consent": "on",
+        "form_token": "test-token-" + "x" * 20,
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
@@ -426,9 +427,9 @@ def public_form(district, **overrides):
 def test_public_application(client, district):
     assert client.get("/legal-aid/apply/").status_code == 200
     response = client.post("/legal-aid/apply/", public_form(district))
-    assert response.status_code == 200
+    assert response.status_code == 302 and response["Location"] == "/legal-aid/apply/done/"
     case = LegalAidCase.objects.get()
-    html = response.content.decode()
+    html = client.get(response["Location"]).content.decode()
     code = case.matter.query_code
     assert f"/track/{code}/" in html
     assert (case.stage, case.source, case.matter.channel) == (S.APPLIED, "online", "website")
@@ -490,3 +491,140 @@ def test_conversion_by_an_account_that_may_not_register_is_403(client, district)
     )
     assert response.status_code == 403  # the city sees the matter but does not register (not a 500)
     assert LegalAidCase.objects.count() == 0
+
+
+# --- the online application is filed once (redirect after post, one-time form token) ---------------
+
+
+def _token(html: str) -> str:
+    import re
+
+    return re.search(r'name="form_token" value="([^"]+)"', html).group(1)
+
+
+def test_refreshing_the_confirmation_files_nothing_new(client, district):
+    """The form carries a one-time token and the answer is a redirect: reloading the confirmation page
+    (or sending the same form again with the back button, or a second click) shows the same query
+    code and files no second application."""
+    token = _token(client.get("/legal-aid/apply/").content.decode())
+    data = public_form(district, form_token=token)
+    first = client.post("/legal-aid/apply/", data)
+    assert first.status_code == 302
+    done = client.get(first["Location"]).content.decode()
+    case = LegalAidCase.objects.get()
+    assert case.form_token == token and "查询码" in done
+    assert client.get(first["Location"]).content.decode() == done  # a refresh shows the same page
+    again = client.post("/legal-aid/apply/", data)  # the browser sends the form again
+    assert again.status_code == 302 and again["Location"] == first["Location"]
+    assert LegalAidCase.objects.count() == 1
+    from yizhan.lib import querycode
+
+    assert querycode.display(case.matter.query_code) in client.get(again["Location"]).content.decode()
+
+
+def test_each_visit_of_the_form_gets_its_own_token(client, district):
+    first = _token(client.get("/legal-aid/apply/").content.decode())
+    second = _token(client.get("/legal-aid/apply/").content.decode())
+    assert first != second
+    client.post("/legal-aid/apply/", public_form(district, form_token=first))
+    client.post("/legal-aid/apply/", public_form(district, form_token=second, title="另一件事"))
+    assert LegalAidCase.objects.count() == 2
+
+
+def test_a_form_without_its_token_is_refused_with_a_fresh_one_not_a_500(client, district):
+    response = client.post("/legal-aid/apply/", public_form(district, form_token=None))
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "页面已过期" in html and _token(html)
+    assert LegalAidCase.objects.count() == 0
+    response = client.post("/legal-aid/apply/", public_form(district, form_token=_token(html)))
+    assert response.status_code == 302 and LegalAidCase.objects.count() == 1
+
+
+def test_the_confirmation_page_without_an_application_goes_to_the_form(client, db):
+    response = client.get("/legal-aid/apply/done/")
+    assert response.status_code == 302 and response["Location"] == "/legal-aid/apply/"
+
+
+def test_a_second_filing_with_the_same_token_is_refused_by_the_service(district):
+    from yizhan.core.errors import Conflict
+    from yizhan.legalaid import services
+
+    def apply():
+        return services.do_register_application(
+            services.online_application(
+                name="马建军",
+                phone="13900001111",
+                id_number=VALID_ID,
+                address="",
+                station=district.stations[0],
+                title="讨薪",
+                story="工地务工被拖欠工资。",
+                facts={"proceeding": "civil", "claim": "wages"},
+                aid_groups=[],
+                form_token="t" * 32,
+            ),
+            actor=None,
+        )
+
+    case = apply()
+    with pytest.raises(Conflict) as caught:
+        apply()
+    assert caught.value.fields["form_token"] == case.number
+    assert LegalAidCase.objects.count() == 1
+
+
+# --- the self-check: the region of the standard, and the facts a link carries ------------------------
+
+
+def test_the_self_check_asks_the_region_so_income_is_measured_by_the_local_standard(client, district):
+    html = client.get("/legal-aid/check/").content.decode()
+    assert 'name="region"' in html and district.region.name in html
+    body = {
+        "proceeding": "civil",
+        "role": "applicant",
+        "claim": "support_payment",
+        "household_size": "3",
+        "household_monthly_income": "1500",
+        "region": district.region.code,
+    }
+    response = client.post("/legal-aid/check/", body)
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert "没有找到行政区划" not in result["explanation"]
+    assert result["standard"] is not None and "法律援助法第三十四条" in result["grounds"]
+    # income without a region is asked for, not silently ignored
+    response = client.post("/legal-aid/check/", {**body, "region": ""})
+    assert response.status_code == 422 and "region" in response.context["form"].errors
+
+
+def test_a_link_from_a_wage_question_opens_the_self_check_at_wages(client, db):
+    response = client.get("/legal-aid/check/?proceeding=civil&claim=wages&groups=migrant_worker")
+    form = response.context["form"]
+    assert form.initial["claim"] == "wages" and form.initial["aid_groups"] == ["migrant_worker"]
+    html = response.content.decode()
+    assert 'value="wages" selected' in html
+    # unknown codes in a link are dropped, not a 500
+    response = client.get("/legal-aid/check/?claim=divorce&groups=farmer")
+    assert response.status_code == 200 and "claim" not in response.context["form"].initial
+
+
+def test_the_triage_guide_links_carry_the_hints_facts(db):
+    from django.template.loader import render_to_string
+
+    hint = {
+        "facts": {"proceeding": "civil", "claim": "wages", "groups": ["migrant_worker"]},
+        "eligible": True,
+    }
+    guide = {"domain": "劳动纠纷", "service_type": "法律援助", "institution_label": "法律援助中心"}
+    html = render_to_string("knowledge/_guide.html", {"guide": {**guide, "legal_aid_hint": hint}})
+    assert "/legal-aid/check/?proceeding=civil&amp;claim=wages&amp;groups=migrant_worker" in html
+    assert "/legal-aid/apply/?proceeding=civil&amp;claim=wages&amp;groups=migrant_worker" in html
+
+
+def test_the_eligibility_panel_tells_needs_verification_apart(client, district):
+    response = login(client, "clerk2").post(
+        "/staff/legal-aid/check/", {"proceeding": "civil", "role": "applicant", "claim": "labor_relation"}
+    )
+    html = response.content.decode()
+    assert "可以申请法律援助，待法律援助机构核查" in html

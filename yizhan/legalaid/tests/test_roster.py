@@ -30,11 +30,12 @@ def test_online_choice_is_kept_and_preselected(client, district):
         "aid_groups": ["migrant_worker"],
         "preferred_person": lawyer.pk,
         "consent": "on",
+        "form_token": "roster-" + "x" * 24,
     }
     response = client.post("/legal-aid/apply/", form)
-    assert response.status_code == 200, response.content.decode()[:500]
+    assert response.status_code == 302, response.content.decode()[:500]
     case = LegalAidCase.objects.get()
     assert case.preferred_person == lawyer
-    bad = client.post("/legal-aid/apply/", {**form, "preferred_person": 999999})
+    bad = client.post("/legal-aid/apply/", {**form, "preferred_person": 999999, "form_token": "y" * 24})
     assert bad.status_code == 422
     assert "preferred_person" in bad.context["form"].errors
