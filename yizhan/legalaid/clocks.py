@@ -54,6 +54,11 @@ def days_used(start: datetime.datetime | datetime.date, until: datetime.datetime
     return max((end - begin).days, 0)
 
 
+def chinese_date(moment: datetime.datetime | datetime.date) -> str:
+    day = _day(moment)
+    return _("%(y)d年%(m)d月%(d)d日") % {"y": day.year, "m": day.month, "d": day.day}
+
+
 def decision_days_left(case) -> int:
     """Of the seven review days, those left when the one-time request for materials went out."""
     return max(DECISION_DAYS - (case.decision_days_used or 0), 0)
@@ -117,18 +122,18 @@ def clocks_of(case) -> list[Clock]:
             values = {
                 "used": case.decision_days_used,
                 "left": decision_days_left(case),
-                "asked": timezone.localtime(case.materials_requested_at).date().isoformat(),
+                "asked": chinese_date(case.materials_requested_at),
             }
             if paused:
                 note = (
                     _(
-                        "%(asked)s一次性告知补充材料，已用%(used)d日；申请人补充材料的时间不计入，"
+                        "%(asked)s一次性告知补充材料时审查期限已用%(used)d日；申请人补充材料的时间不计入，"
                         "补齐后继续计算剩余%(left)d日（第四十三条第二款）。"
                     )
                     % values
                 )
             elif case.materials_supplied_at:
-                values["supplied"] = timezone.localtime(case.materials_supplied_at).date().isoformat()
+                values["supplied"] = chinese_date(case.materials_supplied_at)
                 note = (
                     _(
                         "%(asked)s至%(supplied)s申请人补充材料，不计入审查期限；告知前已用%(used)d日，"

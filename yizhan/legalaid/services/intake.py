@@ -196,7 +196,9 @@ def _refuse_second_filing(form_token: str) -> None:
         raise Conflict(_("该申请已经提交，查询码不变。"), fields={"form_token": earlier.number})
 
 
-def _open_case(matter: Matter, application: Application, actor: User | None) -> tuple[LegalAidCase, bool]:
+def _open_case(
+    matter: Matter, application: Application, actor: User | None, **event: Any
+) -> tuple[LegalAidCase, bool]:
     """The legal-aid case of ``matter`` (just registered, or a walk-in 法律援助 matter converted):
     with the station that holds it, it waits for the pre-check; at the centre its review starts (or,
     sent to the centre and not yet taken in, it waits for the centre to receive it). Returns the case
@@ -224,7 +226,7 @@ def _open_case(matter: Matter, application: Application, actor: User | None) -> 
         preferred_person=application.preferred_person,
         form_token=application.form_token,
     )
-    _record(case, "apply", "法律援助法第三十八条", actor=actor, source=application.source)
+    _record(case, "apply", "法律援助法第三十八条", actor=actor, source=application.source, **event)
     if at_centre and matter.state == MatterState.TRANSFERRED:
         # sent to the centre and not yet taken in: receiving it starts the review (第四十三条第一款)
         case.stage = S.FORWARDED
@@ -333,8 +335,9 @@ def do_convert_consultation(matter: Matter, facts: dict[str, Any], *, actor: Use
                     source=source_kind,
                 ),
                 actor,
+                # the matter itself is the application: its timeline says 提出申请 once
+                converted_in_place=True,
             )
-            _record(case, "converted", "法律援助法第三十八条", actor=actor, from_matter=source.number)
         return case
     people = list(source.requesters.all())
     registration = RegistrationData(

@@ -392,7 +392,7 @@ def economic_hardship(a: Assessment) -> None:
     a.hardship = within
     figures = _("家庭人均月收入 %(pc)s 元（%(inc)s 元 ÷ %(n)d 人）") % {
         "pc": per_capita,
-        "inc": f.household_monthly_income,
+        "inc": format(f.household_monthly_income.normalize(), "f"),
         "n": f.household_size,
     }
     if within:
