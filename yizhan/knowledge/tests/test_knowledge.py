@@ -215,7 +215,10 @@ def test_search_page_links_a_named_law(client, corpus):
 def test_public_search_guides_a_citizens_question(client, corpus):
     page = client.get("/laws/", {"q": "在工地打工，老板拖欠工资三个月不给"}).content.decode()
     assert "办事指引" in page and "劳动纠纷" in page
-    assert "在线申请法律援助" in page and 'href="/legal-aid/apply/"' in page
+    # the links start from the hint's facts: a wage question of a migrant worker (issue 18)
+    facts = "proceeding=civil&amp;claim=wages&amp;groups=migrant_worker"
+    assert "在线申请法律援助" in page and f'href="/legal-aid/apply/?{facts}"' in page
+    assert f'href="/legal-aid/check/?{facts}"' in page
     assert page.index("办事指引") < page.index("相关法条")
     # keywords and a law's name get no guide
     assert "办事指引" not in client.get("/laws/", {"q": "工资"}).content.decode()
