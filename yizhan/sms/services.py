@@ -152,9 +152,15 @@ def do_queue_sms(
             mask_phone(number),
         )
         return None
+    try:
+        names = placeholders_of(template.text)
+    except InvalidInput:  # never fail the caller's milestone over a template
+        logger.error(
+            "SMS %s for %s not queued: the template's text is invalid", template_code, related or "-"
+        )
+        return None
     now = timezone.now()
     index = blind_index("phone", number)
-    names = placeholders_of(template.text)
     kept = {name: str(params[name]).strip() for name in names if str(params.get(name) or "").strip()}
     missing = [name for name in names if name not in kept]
     with transaction.atomic():

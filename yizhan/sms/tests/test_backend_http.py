@@ -42,7 +42,7 @@ class _Handler(BaseHTTPRequestHandler):
 def platform(settings):
     server = _Platform(("127.0.0.1", 0), _Handler)
     server.answer, server.requests = recorded("http/ok"), []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     settings.SMS_BACKEND = "http"
     settings.SMS_HTTP_URL = f"http://127.0.0.1:{server.server_port}/api/sms/send"

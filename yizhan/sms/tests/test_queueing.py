@@ -99,3 +99,22 @@ def test_the_system_sends_as_itself_and_remembers_who_triggered_it(users, django
         message = services.do_queue_sms(PHONE, "matter_registered", PARAMS, actor=users["clerk"])
     assert message is not None and message.requested_by == users["clerk"]
     assert list(selectors.messages_for("")) == [message]
+
+
+def test_a_broken_template_never_fails_the_callers_milestone(django_capture_on_commit_callbacks):
+    SmsTemplate.objects.filter(code="matter_registered").update(text="查询码{code")  # bypassing validation
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.do_queue_sms(PHONE, "matter_registered", PARAMS) is None
+    assert not SmsMessage.objects.exists()
+
+
+def test_the_defaults_load_again_without_touching_edited_templates():
+    from django.apps import apps
+
+    from yizhan.sms.defaults import load
+
+    SmsTemplate.objects.filter(code="matter_concluded").update(text="已办结，查询码{code}。退订回TD")
+    SmsTemplate.objects.filter(code="rating_invitation").delete()
+    load(apps)
+    assert SmsTemplate.objects.count() == 4
+    assert SmsTemplate.objects.get(code="matter_concluded").text == "已办结，查询码{code}。退订回TD"
