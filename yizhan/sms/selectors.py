@@ -51,7 +51,9 @@ def sms_log(user: Any, *, status: str = "", related: str = "") -> QuerySet[SmsMe
 def status_counts(user: Any) -> dict[str, int]:
     """How many messages the log holds in each status (every status present, zero included)."""
     _require_manager(user)
-    counts = dict(SmsMessage.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    counts = dict(
+        SmsMessage.objects.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
     return {status: counts.get(status, 0) for status in SmsStatus.values}
 
 

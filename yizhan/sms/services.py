@@ -241,16 +241,20 @@ def send_message(message_id: int) -> str:
             error=_("缺少模板参数：%(names)s。") % {"names": "、".join(missing)},
         )
     params = {name: str(message.params[name]) for name in names}
-    sign_name = SmsSettings.load().sign_name
-    sms = OutgoingSms(
-        phone=decrypt(message.phone_encrypted),
-        sign_name=sign_name,
-        template_code=template.code,
-        provider_template_id=template.provider_template_id,
-        params=params,
-        text=render(template.text, params, sign_name),
-        reference=str(message.pk),
-    )
+    try:
+        sign_name = SmsSettings.load().sign_name
+        sms = OutgoingSms(
+            phone=decrypt(message.phone_encrypted),
+            sign_name=sign_name,
+            template_code=template.code,
+            provider_template_id=template.provider_template_id,
+            params=params,
+            text=render(template.text, params, sign_name),
+            reference=str(message.pk),
+        )
+    except Exception as exc:  # e.g. a wrong YIZHAN_PII_KEYS: retried, never left claimed forever
+        logger.exception("SMS #%s could not be prepared", message.pk)
+        return _retry_or_fail(message, now, "", f"{type(exc).__name__}: {exc}")
     backend_name = str(settings.SMS_BACKEND)
     try:
         backend = get_backend()

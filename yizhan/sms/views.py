@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -23,7 +25,8 @@ def _counts(request: HttpRequest) -> list[tuple[str, str, int]]:
     return [(str(value), str(label), counts[value]) for value, label in SmsStatus.choices]
 
 
-def _manager(view):  # type: ignore[no-untyped-def]
+def _manager(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed in, and allowed to manage SMS (the system administrator): else 403."""
     return login_required(permission_required(services.MANAGE_SMS, raise_exception=True)(view))
 
 
