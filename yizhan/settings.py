@@ -220,7 +220,7 @@ SWEEP_INTERVAL_MINUTES = env_int("YIZHAN_SWEEP_INTERVAL_MINUTES", 15, minimum=1)
 # the next working day (docs/decisions/0005-legal-aid-periods.md).
 LEGAL_AID_WORKING_DAYS = env_bool("YIZHAN_LEGAL_AID_WORKING_DAYS", False)
 
-# --- SMS to citizens (yizhan/sms, docs/decisions/0009-sms-gateway.md) -------------------------------
+# --- SMS to citizens (yizhan/sms, docs/decisions/0011-sms-gateway.md) -------------------------------
 # The gateway: "logging" writes the would-be message to the log (development, tests); "aliyun" and
 # "tencent" use the cloud providers' SDKs (the optional extra ``.[sms]``); "http" posts JSON to a
 # provincial SMS platform.
