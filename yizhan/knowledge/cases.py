@@ -18,11 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+import statute_engine as engine
 from yizhan.accounts.models import User
 from yizhan.audit import services as audit
 from yizhan.audit.models import AuditAction
 from yizhan.core.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
-from yizhan.knowledge import engine
 from yizhan.knowledge.models import Article, CaseStatus, Faq, TypicalCase
 from yizhan.matters.models import Matter
 from yizhan.matters.selectors import access_matter
@@ -142,7 +142,7 @@ def access_case(user: User, pk: int) -> TypicalCase:
 def keywords(q: str) -> list[str]:
     """Search words of a question, at most eight: the statute search's analyzer (legal dictionary,
     stopwords such as 怎么办 / 可以 removed), two characters or more."""
-    from yizhan.knowledge.engine.tokenize import get_analyzer
+    from statute_engine.tokenize import get_analyzer
 
     return list(dict.fromkeys(w for w in get_analyzer().query_words(q) if len(w) >= 2))[:8]
 

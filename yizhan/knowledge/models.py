@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from yizhan.knowledge.engine.corpus import IN_FORCE, NOT_YET_IN_FORCE
+from statute_engine.corpus import IN_FORCE, NOT_YET_IN_FORCE
 
 
 class Law(models.Model):

@@ -22,10 +22,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import statute_engine as engine
+from statute_engine.corpus import default_db_path, short_law_name
+from statute_engine.dense import open_dense
 from yizhan.core.errors import InvalidInput
-from yizhan.knowledge import engine
-from yizhan.knowledge.engine.corpus import default_db_path, short_law_name
-from yizhan.knowledge.engine.dense import open_dense
 from yizhan.knowledge.models import Article, CorpusImport, Law
 
 logger = logging.getLogger(__name__)

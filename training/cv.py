@@ -25,10 +25,10 @@ from dataclasses import dataclass
 import lightgbm
 import numpy as np
 
-from ..evaluate import Question, RankMetrics, first_rank
-from ..memory import MemoryItem, QuestionMemory
-from ..rerank import Reranker
-from ..search import StatuteSearcher
+from statute_engine.memory import MemoryItem, QuestionMemory
+from statute_engine.rerank import Reranker
+from statute_engine.search import StatuteSearcher
+from training.evaluate import Question, RankMetrics, first_rank
 
 __all__ = [
     "CVResult",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from yizhan.knowledge.engine.numerals import ArticleNo, article_label, cn_to_int, int_to_cn, parse_article_no
+from statute_engine.numerals import ArticleNo, article_label, cn_to_int, int_to_cn, parse_article_no
 
 
 @pytest.mark.parametrize(

@@ -3,11 +3,11 @@
 Labels:
 
 * **weak labels** for STARD questions (MIT): each gold article (including regulations and judicial
-  interpretations that the statute corpus lacks) is mapped to a domain by ``data/triage_labels.yaml``
-  — 民法典 by article range (book / chapter), other laws by name; the question takes the majority
-  domain of its gold articles (ties: the first gold article). Questions whose articles map nowhere
-  are dropped.
-* **hand-written examples** from ``data/triage_examples.yaml``.
+  interpretations that the statute corpus lacks) is mapped to a domain by
+  ``statute_engine/data/triage_labels.yaml`` — 民法典 by article range (book / chapter), other laws
+  by name; the question takes the majority domain of its gold articles (ties: the first gold
+  article). Questions whose articles map nowhere are dropped.
+* **hand-written examples** from ``training/data/triage_examples.yaml``.
 """
 
 from __future__ import annotations
@@ -16,15 +16,15 @@ import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import yaml
 
-from ..tokenize import Analyzer, get_analyzer
-from ..triage import DOMAINS, LabelMap, TriageModel, text_features
-from .cv import fold_of
+from statute_engine.tokenize import Analyzer, get_analyzer
+from statute_engine.triage import DOMAINS, LabelMap, TriageModel, text_features
+from training import TRAINING_DATA
+from training.cv import fold_of
 
 __all__ = [
     "Example",
@@ -56,7 +56,7 @@ def load_examples(eval_path: str | Path | None, *, hand: bool = True) -> list[Ex
             if label:
                 out.append(Example(f"stard-{row['id']}", str(row["q"]), label, "stard"))
     if hand:
-        raw = resources.files("yizhan.knowledge.engine").joinpath("data", "triage_examples.yaml")
+        raw = TRAINING_DATA / "triage_examples.yaml"
         data = yaml.safe_load(raw.read_text(encoding="utf-8"))
         n = 0
         for label, texts in data.items():

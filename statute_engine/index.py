@@ -102,7 +102,7 @@ def default_index_dir() -> Path:
     env = os.environ.get("YIZHAN_STATUTE_INDEX")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[3] / "var" / "statute-index"
+    return Path(__file__).resolve().parents[1] / "var" / "statute-index"
 
 
 def build_index(

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from yizhan.knowledge.engine import dense
-from yizhan.knowledge.engine.corpus import ArticleRecord
-from yizhan.knowledge.engine.dense import (
+from statute_engine import dense
+from statute_engine.corpus import ArticleRecord
+from statute_engine.dense import (
     DIM,
     DenseStore,
     VectorCache,
@@ -19,9 +19,9 @@ from yizhan.knowledge.engine.dense import (
     ensure_dense,
     text_key,
 )
-from yizhan.knowledge.engine.index import OpenIndex
-from yizhan.knowledge.engine.rerank import Reranker
-from yizhan.knowledge.engine.search import StatuteSearcher
+from statute_engine.index import OpenIndex
+from statute_engine.rerank import Reranker
+from statute_engine.search import StatuteSearcher
 
 
 def _unit(rng: np.random.Generator, n: int) -> np.ndarray:

@@ -4,9 +4,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from yizhan.knowledge.engine.corpus import IN_FORCE
-from yizhan.knowledge.engine.index import OpenIndex, ensure_index
-from yizhan.knowledge.engine.search import Hit, StatuteSearcher
+from statute_engine.corpus import IN_FORCE
+from statute_engine.index import OpenIndex, ensure_index
+from statute_engine.search import Hit, StatuteSearcher
 
 CIVIL = "中华人民共和国民法典"
 LABOUR_CONTRACT = "中华人民共和国劳动合同法"

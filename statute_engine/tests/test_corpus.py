@@ -8,7 +8,7 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
-from yizhan.knowledge.engine.corpus import (
+from statute_engine.corpus import (
     CURRENT,
     HISTORICAL,
     NOT_YET_IN_FORCE,

@@ -1,10 +1,11 @@
-"""Train the triage classifier and write ``yizhan/knowledge/engine/data/triage_model.json``.
+"""Train the triage classifier and write ``statute_engine/data/triage_model.json``.
 
-    .venv/bin/python -m yizhan.knowledge.engine.training.train_triage \\
+    .venv/bin/python -m training.train_triage \\
         [--eval ../shared/eval/statute_questions_dev.jsonl]
 
-Examples: STARD questions weakly labelled from their cited articles (``data/triage_labels.yaml``)
-plus the hand-written ``data/triage_examples.yaml``; see ``training/triage_data.py``.
+Examples: STARD questions weakly labelled from their cited articles
+(``statute_engine/data/triage_labels.yaml``) plus the hand-written
+``training/data/triage_examples.yaml``; see ``training/triage_data.py``.
 ``bench/triage.py`` reports the cross-validated figures.
 """
 
@@ -14,10 +15,11 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
-from .triage_data import fit_triage, load_examples
+from training import ENGINE_DATA
+from training.triage_data import fit_triage, load_examples
 
-REPO = Path(__file__).resolve().parents[4]
-DATA = Path(__file__).resolve().parents[1] / "data"
+REPO = Path(__file__).resolve().parents[1]
+DATA = ENGINE_DATA  # the shipped artefacts: written into the runtime package
 DEFAULT_EVAL = REPO.parent / "shared" / "eval" / "statute_questions_dev.jsonl"
 
 

@@ -4,7 +4,7 @@
   (L2-normalised binary bag of features), shipped as ``data/triage_model.json``; scores are the
   softmax probabilities over :data:`DOMAINS` (they sum to 1). Trained by
   ``training/train_triage.py`` on weak labels derived from the STARD questions' cited articles
-  (``data/triage_labels.yaml``) plus hand-written examples (``data/triage_examples.yaml``).
+  (``data/triage_labels.yaml``) plus hand-written examples (``training/data/triage_examples.yaml``).
 * **Service type / institution** — transparent rules on the domain and cue words (公证, 鉴定,
   举报/投诉, 写诉状, economic hardship → 法律援助 …), with the external department where obvious
   (12315 市场监管 for consumer complaints, 12333 人社 for wage arrears …).

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from yizhan.knowledge.engine.anonymise import anonymise
+from statute_engine.anonymise import anonymise
 
 CASE = (
     "申请人王小明，男，1985年3月出生，身份证号11010519850301123X，手机138 0013 8000，"

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from yizhan.knowledge.engine.search import StatuteSearcher
-from yizhan.knowledge.engine.triage import DOMAINS, INSTITUTIONS, SERVICE_TYPES, Triager, triage
+from statute_engine.search import StatuteSearcher
+from statute_engine.triage import DOMAINS, INSTITUTIONS, SERVICE_TYPES, Triager, triage
 
 
 @pytest.fixture(scope="module")

@@ -163,7 +163,7 @@ class _Filters:
 
 
 class StatuteSearcher:
-    """Search statutes in an index built by :func:`yizhan.knowledge.engine.index.build_index`.
+    """Search statutes in an index built by :func:`statute_engine.index.build_index`.
 
     Thread-safe: tantivy searchers are shared read-only; per-query state lives on the stack.
     """

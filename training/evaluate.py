@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .corpus import PRC_PREFIX, ArticleRecord
-from .numerals import CN_NUMERAL_CHARS, parse_article_no
+from statute_engine.corpus import PRC_PREFIX, ArticleRecord
+from statute_engine.numerals import CN_NUMERAL_CHARS, parse_article_no
 
 __all__ = [
     "ArticleKey",

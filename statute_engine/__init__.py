@@ -2,7 +2,7 @@
 
 Typical use::
 
-    from yizhan.knowledge.engine import StatuteSearcher, ensure_index, iter_laws_db
+    from statute_engine import StatuteSearcher, ensure_index, iter_laws_db
 
     searcher = StatuteSearcher(ensure_index("var/statute-index", iter_laws_db()))
     hits = searcher.search("老板拖欠工资怎么办", k=5)

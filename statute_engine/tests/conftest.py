@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from yizhan.knowledge.engine.corpus import ArticleRecord, iter_laws_db
-from yizhan.knowledge.engine.index import OpenIndex, build_index, open_index
-from yizhan.knowledge.engine.search import StatuteSearcher
+from statute_engine.corpus import ArticleRecord, iter_laws_db
+from statute_engine.index import OpenIndex, build_index, open_index
+from statute_engine.search import StatuteSearcher
 
 SMALL_LAWS = (
     "中华人民共和国劳动合同法",

@@ -1,6 +1,6 @@
 """Calibrate the int8 question encoder: write ``data/e5_activation_max.npz``.
 
-    .venv/bin/python -m yizhan.knowledge.engine.training.calibrate_e5
+    .venv/bin/python -m training.calibrate_e5
 
 Runs the float E5 graph (:mod:`..e5onnx`) over the openings of 400 articles drawn (fixed seed) from
 laws.db, as questions, and keeps each channel's largest absolute input to the products that
@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import random
 import time
-from pathlib import Path
 
 import numpy as np
 
-from ..corpus import iter_laws_db
-from ..e5onnx import _SMOOTHING_FILE, E5Weights
+from statute_engine.corpus import iter_laws_db
+from statute_engine.e5onnx import _SMOOTHING_FILE, E5Weights
+from training import ENGINE_DATA
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = ENGINE_DATA  # the shipped artefacts: written into the runtime package
 SAMPLE = 400
 CHARS = 60  # about a question's length
 
