@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from yizhan.knowledge import services
 from yizhan.knowledge.models import Law
@@ -18,7 +19,7 @@ BEFORE, AFTER = datetime.date(2026, 12, 1), datetime.date(2027, 1, 2)
 @pytest.fixture
 def trademark(db, monkeypatch):
     today = {"date": BEFORE}
-    monkeypatch.setattr(services.timezone, "localdate", lambda: today["date"])
+    monkeypatch.setattr(timezone, "localdate", lambda: today["date"])
     services.reset()
     services.import_corpus(law_names=[TRADEMARK, "中华人民共和国民法典"], force=True)
     yield today
