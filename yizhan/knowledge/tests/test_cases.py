@@ -13,7 +13,9 @@ from yizhan.core.errors import Forbidden, IllegalTransition, InvalidInput, NotFo
 from yizhan.core.testing import VALID_ID, drive
 from yizhan.knowledge import selectors, services
 from yizhan.knowledge.models import Article, CaseStatus, TypicalCase
-from yizhan.knowledge.tests.test_knowledge import corpus  # noqa: F401 - fixture
+
+# cases are written with the statute corpus in place: saving one suggests its statutes
+pytestmark = pytest.mark.usefixtures("corpus")
 
 PASSWORD = "Test-pass-2026"
 PLANTED = (
@@ -112,7 +114,7 @@ def test_staff_pages(client, district):
     assert client.get("/staff/knowledge/cases/monthly/").status_code == 200
 
 
-def test_faq_needs_statutes_to_publish_and_one_box_finds_all(client, district, corpus):  # noqa: F811
+def test_faq_needs_statutes_to_publish_and_one_box_finds_all(client, district, corpus):
     manager = district.users["manager"]
     with pytest.raises(Forbidden):
         services.do_save_faq(
@@ -194,7 +196,7 @@ def test_a_resubmitted_case_counts_in_the_month_of_its_first_submission(district
     assert [(row["unit"], row["submitted"]) for row in counted] == [(clerk.unit.name, 1)]
 
 
-def test_the_staff_search_box_finds_statutes_and_the_units_cases(client, district, corpus):  # noqa: F811
+def test_the_staff_search_box_finds_statutes_and_the_units_cases(client, district, corpus):
     clerk2 = district.users["clerk2"]
     services.do_create_case(title="讨要工资调解案", body=PLANTED, actor=clerk2)
     client.login(username="officer", password=PASSWORD)  # the station's township: sees the draft
@@ -207,7 +209,7 @@ def test_the_staff_search_box_finds_statutes_and_the_units_cases(client, distric
     assert client.get("/staff/knowledge/").status_code == 302  # login first
 
 
-def test_statutes_are_suggested_from_the_case_and_corrected_by_the_reviewer(district, corpus):  # noqa: F811
+def test_statutes_are_suggested_from_the_case_and_corrected_by_the_reviewer(district, corpus):
     clerk, manager = district.users["clerk"], district.users["manager"]
     case = services.do_create_case(
         title="离婚后抚养费纠纷",

@@ -10,22 +10,7 @@ from django.core.management import call_command
 
 from yizhan.knowledge import services
 from yizhan.knowledge.models import Article, CorpusImport, Law
-
-LAWS = [
-    "中华人民共和国劳动合同法",
-    "中华人民共和国劳动法",
-    "中华人民共和国民法典",
-    "中华人民共和国刑法",
-    "中华人民共和国法律援助法",
-]
-
-
-@pytest.fixture
-def corpus(db):
-    services.reset()
-    result = services.import_corpus(law_names=LAWS, force=True)
-    yield result
-    services.reset()
+from yizhan.knowledge.tests.conftest import LAWS
 
 
 def test_import_is_idempotent(corpus):

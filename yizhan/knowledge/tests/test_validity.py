@@ -4,6 +4,7 @@ and the text it replaces is what search serves until then (立法法 第六十�
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -17,9 +18,13 @@ BEFORE, AFTER = datetime.date(2026, 12, 1), datetime.date(2027, 1, 2)
 
 
 @pytest.fixture
-def trademark(db, monkeypatch):
+def trademark(db, corpus_rows, settings, monkeypatch):
+    """Both texts of the 商标法 imported beside the package's corpus; search is built per test (the
+    date, and with it the text in force, changes within a test), in an index directory of its own so
+    that the package's shared index stays as it is."""
     today = {"date": BEFORE}
     monkeypatch.setattr(timezone, "localdate", lambda: today["date"])
+    settings.STATUTE_INDEX_DIR = Path(settings.STATUTE_INDEX_DIR).with_name("statutes-validity")
     services.reset()
     services.import_corpus(law_names=[TRADEMARK, "中华人民共和国民法典"], force=True)
     yield today
