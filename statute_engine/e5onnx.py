@@ -121,7 +121,8 @@ class E5Weights:
 
     def _blocks(self, name: str, n_in: int) -> np.ndarray:
         dtype, count, offset = self._tensors[name]
-        assert dtype == 1, name
+        if dtype != 1:
+            raise ValueError(f"{name} is not quantised")
         return np.frombuffer(self._raw, dtype=_BLOCK, count=count // _QK, offset=offset).reshape(
             -1, n_in // _QK
         )
@@ -372,20 +373,21 @@ class E5Onnx:
         cached = None
         if quantise and cache_dir is not None:
             cached = Path(cache_dir) / f"{_CACHE_PREFIX}{_graph_key(self.weights, activation_max)}.onnx"
-        self._session: ort.InferenceSession | None = None
+        loaded: ort.InferenceSession | None = None
         if cached is not None:
             try:
-                self._session = session(cached.read_bytes())
+                loaded = session(cached.read_bytes())
             except Exception:  # absent, unreadable or damaged (ONNX Runtime's own errors): build it
-                self._session = None
-        if self._session is None:
+                loaded = None
+        if loaded is None:
             model = self.weights.onnx_graph(activation_max)
             if quantise:
                 model = _quantised(model)
             data = model.SerializeToString()
-            self._session = session(data)
+            loaded = session(data)
             if cached is not None:
                 _store(cached, data)
+        self._session: ort.InferenceSession = loaded
         self.dim = self.weights.hidden
 
     def inputs(self, seqs: Sequence[Sequence[int]]) -> dict[str, np.ndarray]:
@@ -437,9 +439,10 @@ def _graph_key(weights: E5Weights, activation_max: dict[str, np.ndarray] | None)
         f"{weights.path}|{st.st_size}|{st.st_mtime_ns}|{onnx.__version__}|{onnxruntime.__version__}".encode()
     )
     h.update(Path(__file__).read_bytes())
-    for name in sorted(activation_max or {}):
+    maxima = activation_max or {}
+    for name in sorted(maxima):
         h.update(name.encode())
-        h.update(np.ascontiguousarray(activation_max[name], dtype=np.float32).tobytes())
+        h.update(np.ascontiguousarray(maxima[name], dtype=np.float32).tobytes())
     return h.hexdigest()[:16]
 
 

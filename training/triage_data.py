@@ -60,7 +60,8 @@ def load_examples(eval_path: str | Path | None, *, hand: bool = True) -> list[Ex
         data = yaml.safe_load(raw.read_text(encoding="utf-8"))
         n = 0
         for label, texts in data.items():
-            assert label in DOMAINS, label
+            if label not in DOMAINS:
+                raise ValueError(f"triage_examples.yaml: unknown domain {label}")
             for text in texts:
                 n += 1
                 out.append(Example(f"hand-{n}", str(text), str(label), "hand"))
