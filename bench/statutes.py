@@ -21,7 +21,7 @@ Systems, all in this one run:
 * ``ours-words`` — question memory + learned reranker over word evidence only (the engine when the
   sentence encoder is switched off, ``STATUTE_SEARCH_DENSE = False``);
 * ``ours`` — the shipped engine: the same plus the question–article cosine of E5 sentence
-  embeddings (:mod:`yizhan.knowledge.engine.dense`).
+  embeddings (:mod:`statute_engine.dense`).
 
 Learned systems' quality figures are nested 5-fold **cross-validated** (no question is scored by a
 memory or model that saw it); their latency is measured on the shipped artefacts.
@@ -45,10 +45,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from yizhan.knowledge.engine.corpus import iter_laws_db  # noqa: E402
-from yizhan.knowledge.engine.corpus import today as corpus_today  # noqa: E402
-from yizhan.knowledge.engine.dense import open_dense  # noqa: E402
-from yizhan.knowledge.engine.evaluate import (  # noqa: E402
+from statute_engine.corpus import iter_laws_db  # noqa: E402
+from statute_engine.corpus import today as corpus_today  # noqa: E402
+from statute_engine.dense import open_dense  # noqa: E402
+from statute_engine.index import build_index, ensure_index, open_index  # noqa: E402
+from statute_engine.numerals import parse_article_no  # noqa: E402
+from statute_engine.search import SearchConfig, StatuteSearcher  # noqa: E402
+from training.cv import cross_validate  # noqa: E402
+from training.evaluate import (  # noqa: E402
     ArticleKey,
     Question,
     RankMetrics,
@@ -56,10 +60,6 @@ from yizhan.knowledge.engine.evaluate import (  # noqa: E402
     first_rank,
     load_questions,
 )
-from yizhan.knowledge.engine.index import build_index, ensure_index, open_index  # noqa: E402
-from yizhan.knowledge.engine.numerals import parse_article_no  # noqa: E402
-from yizhan.knowledge.engine.search import SearchConfig, StatuteSearcher  # noqa: E402
-from yizhan.knowledge.engine.training.cv import cross_validate  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_EVAL = ROOT.parent / "shared" / "eval" / "statute_questions_dev.jsonl"
