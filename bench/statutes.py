@@ -41,6 +41,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -145,7 +146,7 @@ def baseline_ranker() -> tuple[Callable[[str], list[ArticleKey]], float]:
     return rank, warm
 
 
-def emit(name: str, metrics: dict[str, float]) -> None:
+def emit(name: str, metrics: dict[str, Any]) -> None:
     for key in ("hit@1", "hit@5", "hit@10", "mrr", "p50_ms", "p99_ms"):
         if key in metrics:
             print(f"{name} {key} {metrics[key]:.3f}")
@@ -185,7 +186,7 @@ def main() -> None:
     # ---------------------------------------------------------------- baseline
     rank_b, warm_b = baseline_ranker()
     mb, ranks_b = run_ranker(questions, rank_b)
-    base = {
+    base: dict[str, Any] = {
         **mb.as_dict(),
         "first_call_seconds": round(warm_b, 2),
         "exact": subset_metrics(questions, ranks_b),
@@ -214,7 +215,7 @@ def main() -> None:
     for label, (searcher, dense) in systems.items():
         cv = cross_validate(searcher, questions, k=5)
         cvs[label] = cv
-        row = cv.metrics.as_dict()
+        row: dict[str, Any] = dict(cv.metrics.as_dict())
         shipped = StatuteSearcher(idx, dense=dense)
         shipped.warm()
         lat: list[float] = []
