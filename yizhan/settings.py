@@ -265,6 +265,11 @@ PDF_FONT = env_str("YIZHAN_PDF_FONT")  # a TrueType (.ttf/.ttc) file with Chines
 EXPORT_MAX_ROWS = env_int("YIZHAN_EXPORT_MAX_ROWS", 100_000, minimum=100)
 PDF_EXPORT_MAX_ROWS = env_int("YIZHAN_PDF_EXPORT_MAX_ROWS", 20_000, minimum=100)
 
+# --- Housekeeping (core/housekeeping.py; run daily by the worker and by `yizhan prune`) ----------
+IDEMPOTENCY_RETENTION_DAYS = env_int("YIZHAN_IDEMPOTENCY_RETENTION_DAYS", 7, minimum=1)
+NOTIFICATION_RETENTION_DAYS = env_int("YIZHAN_NOTIFICATION_RETENTION_DAYS", 365, minimum=1)
+TASK_RESULT_RETENTION_DAYS = env_int("YIZHAN_TASK_RESULT_RETENTION_DAYS", 14, minimum=1)
+
 # --- Statutes (knowledge) ---------------------------------------------------------------------------
 STATUTE_INDEX_DIR = Path(env_str("YIZHAN_STATUTE_INDEX_DIR", str(DATA_DIR / "index" / "statutes")))
 # Statute search also compares the question and each candidate article as whole sentences (E5
