@@ -93,7 +93,8 @@ def test_a_row_inserted_behind_the_applications_back_breaks_the_chain():
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO audit_auditlog (at, actor_label, action, object_type, object_id, object_repr,"
-            " changes, request_id, prev_hash, row_hash) VALUES (%s, 'x', 'login', 'x', '', '', '{}', '', '', '')",
+            " changes, request_id, prev_hash, row_hash)"
+            " VALUES (%s, 'x', 'login', 'x', '', '', '{}', '', '', '')",
             ["2026-01-01T00:00:00Z" if connection.vendor == "sqlite" else "2026-01-01 00:00:00+00"],
         )
     broken = AuditLog.verify()
