@@ -38,7 +38,7 @@ CSRF_TRUSTED_ORIGINS = env_list("YIZHAN_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("YIZHAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "yizhan.core.admin_apps.AdminConfig",  # django.contrib.admin, every change audited
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "yizhan.accounts.middleware.SeparationOfDutiesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -143,6 +144,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "yizhan.accounts.validators.CharacterClassValidator"},
 ]
+# Integration tokens expire after this many days unless `yizhan token issue --days N` says otherwise.
+API_TOKEN_DAYS = env_int("YIZHAN_API_TOKEN_DAYS", 365, minimum=1)
 LOCKOUT_MAX_FAILURES = env_int("YIZHAN_LOCKOUT_MAX_FAILURES", 5, minimum=1)
 LOCKOUT_MINUTES = env_int("YIZHAN_LOCKOUT_MINUTES", 15, minimum=1)
 
