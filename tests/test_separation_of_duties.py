@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from yizhan.accounts.testing import login_with_second_factor
 from yizhan.matters.testing import register
 
 ADMINISTRATORS = ("sysadmin", "secadmin", "auditor")
@@ -13,7 +14,7 @@ ADMINISTRATORS = ("sysadmin", "secadmin", "auditor")
 @pytest.mark.parametrize("username", ADMINISTRATORS)
 def test_none_of_the_three_administrators_opens_business_records(client, users, username):
     matter = register(users["clerk"])
-    client.force_login(users[username])
+    login_with_second_factor(client, users[username])
     for url in (
         "/staff/",
         "/staff/matters/",
@@ -30,7 +31,7 @@ def test_none_of_the_three_administrators_opens_business_records(client, users, 
 
 
 def test_the_system_administrator_still_reaches_the_calendar_and_the_directory(client, users):
-    client.force_login(users["sysadmin"])
+    login_with_second_factor(client, users["sysadmin"])
     assert client.get("/staff/calendar/").status_code == 200
     assert client.get("/admin/").status_code == 200
 

@@ -7,7 +7,9 @@ Production: set ``DATABASE_URL`` to PostgreSQL and the secrets through the envir
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -46,6 +48,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "ninja",  # Swagger UI's script and styles served from our static files (the docs page, CSP)
     "django_tasks",
     "django_tasks_db",
     "yizhan.core",
@@ -71,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "yizhan.accounts.middleware.SecondFactorMiddleware",
     "yizhan.accounts.middleware.SeparationOfDutiesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -144,6 +151,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "yizhan.accounts.validators.CharacterClassValidator"},
 ]
+# TOTP second factor (django-otp): always for superusers and these roles; anyone else may enrol.
+TOTP_REQUIRED_ROLES = env_list("YIZHAN_TOTP_REQUIRED_ROLES", ["system_admin", "security_admin", "auditor"])
+OTP_TOTP_ISSUER = "一站 Yizhan"
 # Integration tokens expire after this many days unless `yizhan token issue --days N` says otherwise.
 API_TOKEN_DAYS = env_int("YIZHAN_API_TOKEN_DAYS", 365, minimum=1)
 LOCKOUT_MAX_FAILURES = env_int("YIZHAN_LOCKOUT_MAX_FAILURES", 5, minimum=1)
@@ -195,16 +205,48 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Cache, rate limits, background tasks -------------------------------------------------------------
 REDIS_URL = env_str("YIZHAN_REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "yz-rl",
+        },
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "yizhan"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "yizhan"},
+        # rate-limit counts shared by every process: a table of the database (`migrate` creates it)
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "yizhan_ratelimit_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4},
+        },
+    }
+RATELIMIT_USE_CACHE = "ratelimit"
+
+
+def _rate(name: str, default: str) -> str:
+    value = env_str(name, default).replace(" ", "")
+    if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", value):
+        raise ImproperlyConfigured(f"{name} must look like 30/m or 5/10s (requests/period), not {value!r}")
+    return value
+
 
 # Anonymous public endpoints: requests per second per client address (SPEC §11 default 20/s).
 PUBLIC_RATE_PER_SECOND = env_int("YIZHAN_PUBLIC_RATE_PER_SECOND", 20, minimum=1)
-TRUST_X_FORWARDED_FOR = env_bool("YIZHAN_TRUST_X_FORWARDED_FOR", False)
-if TRUST_X_FORWARDED_FOR:
-    RATELIMIT_IP_META_KEY = "yizhan.audit.middleware.client_ip"
+# Look-ups by query code (portal tracking pages, QR links, GET /api/v1/track/{code}) per client address.
+QUERY_CODE_RATE = _rate("YIZHAN_QUERY_CODE_RATE", "30/m")
+# Attempts at the login form and at the second factor per client address.
+LOGIN_RATE = _rate("YIZHAN_LOGIN_RATE", "20/m")
+# Reverse proxies in front of the application whose X-Forwarded-For entries are trusted (0: none, the
+# client is REMOTE_ADDR). The older YIZHAN_TRUST_X_FORWARDED_FOR=true means one proxy.
+TRUSTED_PROXY_HOPS = env_int(
+    "YIZHAN_TRUSTED_PROXY_HOPS", 1 if env_bool("YIZHAN_TRUST_X_FORWARDED_FOR", False) else 0, minimum=0
+)
+RATELIMIT_IP_META_KEY = "yizhan.core.clientip.client_ip"  # audit, rate limits and login: one function
 
 TASKS_BACKEND = env_choice("YIZHAN_TASKS_BACKEND", ("database", "redis", "immediate"), "database")
 if TASKS_BACKEND == "redis":

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from yizhan.accounts.testing import login_with_second_factor
 from yizhan.audit.models import AuditLog
 from yizhan.core.models import CalendarOverride
 
 
 def test_a_holiday_override_made_in_the_admin_is_audited_with_its_values(client, users):
-    client.force_login(users["sysadmin"])
+    login_with_second_factor(client, users["sysadmin"])
     response = client.post(
         "/admin/core/calendaroverride/add/", {"date": "2027-05-06", "is_workday": "", "note": "调休"}
     )
@@ -40,7 +41,7 @@ def test_a_token_revoked_in_the_admin_is_audited(client, users):
     from yizhan.accounts.models import ApiToken
 
     token, _raw = ApiToken.issue(users["clerk"], "掌上12348")
-    client.force_login(users["secadmin"])
+    login_with_second_factor(client, users["secadmin"])
     response = client.post(
         f"/admin/accounts/apitoken/{token.pk}/change/",
         {

@@ -9,6 +9,7 @@ import pytest
 from yizhan.accounts.models import User
 from yizhan.accounts.roles import GrantRefused
 from yizhan.accounts.services import do_grant_roles
+from yizhan.accounts.testing import login_with_second_factor
 from yizhan.audit.models import AuditLog
 
 
@@ -24,7 +25,7 @@ def _change_form(user: User) -> dict:
 
 
 def test_the_user_admin_offers_no_superuser_flag_no_single_permissions_and_no_staff_flag(client, users):
-    client.force_login(users["secadmin"])
+    login_with_second_factor(client, users["secadmin"])
     page = client.get(f"/admin/accounts/user/{users['clerk'].pk}/change/").content.decode()
     for field in ('name="is_superuser"', 'name="user_permissions"', 'name="is_staff"', 'name="groups"'):
         assert field not in page
@@ -32,7 +33,7 @@ def test_the_user_admin_offers_no_superuser_flag_no_single_permissions_and_no_st
 
 
 def test_a_security_administrator_cannot_make_a_superuser_through_the_admin(client, users):
-    client.force_login(users["secadmin"])
+    login_with_second_factor(client, users["secadmin"])
     clerk = users["clerk"]
     data = {**_change_form(clerk), "is_superuser": "on", "is_staff": "on", "user_permissions": ["1", "2"]}
     response = client.post(f"/admin/accounts/user/{clerk.pk}/change/", data)
@@ -43,7 +44,7 @@ def test_a_security_administrator_cannot_make_a_superuser_through_the_admin(clie
 
 
 def test_a_role_grant_is_recorded_as_grant_with_the_roles_before_and_after(client, users):
-    client.force_login(users["secadmin"])
+    login_with_second_factor(client, users["secadmin"])
     clerk = users["clerk"]
     response = client.post(
         f"/admin/accounts/user/{clerk.pk}/change/", {**_change_form(clerk), "roles": ["clerk", "handler"]}
@@ -63,7 +64,7 @@ def test_a_role_grant_is_recorded_as_grant_with_the_roles_before_and_after(clien
     ],
 )
 def test_grants_outside_the_policy_are_refused_with_a_reason(client, users, roles, message):
-    client.force_login(users["secadmin"])
+    login_with_second_factor(client, users["secadmin"])
     clerk = users["clerk"]
     response = client.post(
         f"/admin/accounts/user/{clerk.pk}/change/", {**_change_form(clerk), "roles": roles}
@@ -76,7 +77,7 @@ def test_grants_outside_the_policy_are_refused_with_a_reason(client, users, role
 
 def test_nobody_grants_themself_a_role(client, users):
     secadmin = users["secadmin"]
-    client.force_login(secadmin)
+    login_with_second_factor(client, secadmin)
     response = client.post(
         f"/admin/accounts/user/{secadmin.pk}/change/", {**_change_form(secadmin), "roles": ["clerk"]}
     )
@@ -88,20 +89,20 @@ def test_nobody_grants_themself_a_role(client, users):
 
 def test_superusers_are_not_listed_for_the_security_administrator_nor_their_grants(client, users):
     root = User.objects.create_superuser("root", password="Root-pass-2026")
-    client.force_login(users["secadmin"])
+    login_with_second_factor(client, users["secadmin"])
     assert client.get(f"/admin/accounts/user/{root.pk}/change/").status_code == 302  # "does not exist"
     with pytest.raises(GrantRefused):
         do_grant_roles(root, ["clerk"], actor=users["secadmin"])
 
 
 def test_an_administrators_password_is_not_reset_by_another_administrator(client, users):
-    client.force_login(users["secadmin"])
+    login_with_second_factor(client, users["secadmin"])
     assert client.get(f"/admin/accounts/user/{users['auditor'].pk}/password/").status_code == 403
     assert client.get(f"/admin/accounts/user/{users['clerk'].pk}/password/").status_code == 200
 
 
 def test_the_group_permissions_are_not_editable_in_the_admin(client, users):
-    client.force_login(users["secadmin"])
+    login_with_second_factor(client, users["secadmin"])
     assert client.get("/admin/auth/group/").status_code == 404
 
 

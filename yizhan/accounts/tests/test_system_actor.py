@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import authenticate
 
 from yizhan.accounts.services import system_user
+from yizhan.accounts.testing import login_with_second_factor
 from yizhan.audit import services as audit
 from yizhan.audit.models import AuditAction
 
@@ -23,5 +24,5 @@ def test_the_system_account_cannot_sign_in_or_be_granted_roles(client, users):
     system.is_active = True
     system.save()
     assert authenticate(username=system.username, password="Whatever-2026") is None
-    client.force_login(users["secadmin"])
+    login_with_second_factor(client, users["secadmin"])
     assert client.get(f"/admin/accounts/user/{system.pk}/change/").status_code == 302  # not listed
