@@ -7,6 +7,7 @@ Production: set ``DATABASE_URL`` to PostgreSQL and the secrets through the envir
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -106,12 +107,20 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------------------------
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)  # private: database, secrets, attachments
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'yizhan.sqlite3'}")
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("YIZHAN_DB_CONN_MAX_AGE", 60))
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _sqlite_file = Path(str(DATABASES["default"]["NAME"]))
+    if str(_sqlite_file) != ":memory:" and not _sqlite_file.exists():
+        # created here, readable by this account only; SQLite gives its -wal and -shm files the same mode
+        _sqlite_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            os.close(os.open(_sqlite_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:  # another process made it meanwhile
+            pass
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers and one writer work at once; IMMEDIATE avoids lock-upgrade deadlocks.
@@ -164,9 +173,16 @@ SESSION_COOKIE_AGE = env_int("YIZHAN_SESSION_TIMEOUT_MINUTES", 30, minimum=1) * 
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SECURE_COOKIES = env_bool("YIZHAN_SECURE_COOKIES", False)
+# Served over HTTPS (directly or behind a TLS-terminating proxy): Secure cookies, redirect plain HTTP
+# to HTTPS, and HSTS. Behind a proxy (YIZHAN_TRUSTED_PROXY_HOPS > 0) its X-Forwarded-Proto says https.
+HTTPS = env_bool("YIZHAN_HTTPS", False)
+SECURE_COOKIES = HTTPS or env_bool("YIZHAN_SECURE_COOKIES", False)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
+if HTTPS:
+    SECURE_SSL_REDIRECT = env_bool("YIZHAN_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("YIZHAN_HSTS_SECONDS", 31_536_000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("YIZHAN_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -194,8 +210,15 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage",
+        # public files: readable by a web server that serves them instead of the application
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
+    },
 }
+# uploaded attachments: readable by this account only
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(env_str("YIZHAN_MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
@@ -247,6 +270,8 @@ TRUSTED_PROXY_HOPS = env_int(
     "YIZHAN_TRUSTED_PROXY_HOPS", 1 if env_bool("YIZHAN_TRUST_X_FORWARDED_FOR", False) else 0, minimum=0
 )
 RATELIMIT_IP_META_KEY = "yizhan.core.clientip.client_ip"  # audit, rate limits and login: one function
+if HTTPS and TRUSTED_PROXY_HOPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 TASKS_BACKEND = env_choice("YIZHAN_TASKS_BACKEND", ("database", "redis", "immediate"), "database")
 if TASKS_BACKEND == "redis":

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from importlib import import_module
 from importlib.util import find_spec
+from typing import Any
 
 from django.apps import apps
 from ninja import NinjaAPI
@@ -23,7 +24,38 @@ from yizhan.core.http.auth import PARTNER_AUTH, STAFF_AUTH
 from yizhan.core.http.errors import install_error_handlers
 from yizhan.core.http.parser import StrictJsonParser
 
-api = NinjaAPI(
+
+def _merge(into: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
+    return into
+
+
+def normalise_responses(schema: dict[str, Any]) -> dict[str, Any]:
+    """One key per status code: an app that writes ``"200"`` in ``openapi_extra`` next to django-ninja's
+    ``200`` would otherwise give a document with a duplicated key, which Swagger UI cannot read."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.get("responses") if isinstance(operation, dict) else None
+            if not responses:
+                continue
+            merged: dict[str, Any] = {}
+            for status, answer in responses.items():
+                key = str(status)
+                merged[key] = _merge(merged[key], answer) if key in merged else answer
+            operation["responses"] = merged
+    return schema
+
+
+class YizhanAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        return normalise_responses(super().get_openapi_schema(*args, **kwargs))
+
+
+api = YizhanAPI(
     title="Yizhan 一站 API",
     version="1",
     description=(
