@@ -7,6 +7,7 @@ Production: set ``DATABASE_URL`` to PostgreSQL and the secrets through the envir
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -117,10 +118,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if str(_sqlite_file) != ":memory:" and not _sqlite_file.exists():
         # created here, readable by this account only; SQLite gives its -wal and -shm files the same mode
         _sqlite_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        try:
+        with contextlib.suppress(FileExistsError):  # another process made it meanwhile
             os.close(os.open(_sqlite_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        except FileExistsError:  # another process made it meanwhile
-            pass
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers and one writer work at once; IMMEDIATE avoids lock-upgrade deadlocks.
