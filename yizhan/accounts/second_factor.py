@@ -29,7 +29,14 @@ def requires_second_factor(user: Any) -> bool:
         return False
     if user.is_superuser or _role_codes(user) & set(settings.TOTP_REQUIRED_ROLES):
         return True
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    # asked on every request of a session without the second factor: cached, bumped on device changes
+    return bool(
+        cached(
+            "otp-devices",
+            str(user.pk),
+            lambda: TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        )
+    )
 
 
 def pending_device(user: Any) -> TOTPDevice:

@@ -1,4 +1,4 @@
-"""Settings as a fresh process reads them from the environment: HTTPS, private files, no banner."""
+"""Settings as a fresh process reads them from the environment: HTTPS, private files."""
 
 from __future__ import annotations
 
@@ -66,27 +66,6 @@ def test_by_default_plain_http_and_a_private_database_file_and_data_directory(tm
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, name
     assert (data / "yizhan.sqlite3").exists()
     assert values["FILE_UPLOAD_PERMISSIONS"] == 0o600
-
-
-def test_gunicorn_sends_no_server_banner():
-    from types import SimpleNamespace
-
-    from gunicorn.http.wsgi import Response
-
-    from yizhan import gunicorn_conf  # noqa: F401 - patches gunicorn's response
-
-    response = SimpleNamespace(
-        upgrade=False,
-        should_close=lambda: False,
-        req=SimpleNamespace(version=(1, 1)),
-        status="200 OK",
-        version="gunicorn",
-        chunked=False,
-    )
-    headers = Response.default_headers(response)  # type: ignore[arg-type]
-    assert headers[0].startswith("HTTP/1.1 200")
-    assert not any(line.lower().startswith("server:") for line in headers)
-    assert any(line.startswith("Date:") for line in headers)
 
 
 def test_hsts_and_redirect_answer_as_configured(client, settings, db):
