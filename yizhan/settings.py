@@ -240,11 +240,12 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "yizhan"},
-        # rate-limit counts shared by every process: a table of the database (`migrate` creates it)
+        # rate-limit counts shared by every process: a table of the database (`migrate` creates it).
+        # Counts live a second or a minute; the cache counts its rows on every write, so keep it small.
         "ratelimit": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "yizhan_ratelimit_cache",
-            "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4},
+            "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4},
         },
     }
 RATELIMIT_USE_CACHE = "ratelimit"

@@ -157,12 +157,13 @@ ADMINISTRATOR_ROLES = ("system_admin", "security_admin", "auditor")
 ADMIN_SITE_ROLES = (*ADMINISTRATOR_ROLES, "district_manager")
 #: what an administrator may open besides the public pages: never the business records (matters,
 #: legal-aid cases, ledgers, the staff API); the system administrator's own staff pages are the
-#: working-day calendar and the directory of units
+#: working-day calendar, the directory of units and the SMS gateway (templates, signature, send log)
 ADMINISTRATOR_PATHS = (
     "/admin/",
     "/accounts/",
     "/staff/calendar/",
     "/staff/orgs/",
+    "/staff/sms/",
     "/staff/notifications/",
     "/api/v1/docs",
     "/api/v1/openapi.json",
