@@ -7,7 +7,11 @@ Production: set ``DATABASE_URL`` to PostgreSQL and the secrets through the envir
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -38,7 +42,7 @@ CSRF_TRUSTED_ORIGINS = env_list("YIZHAN_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("YIZHAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "yizhan.core.admin_apps.AdminConfig",  # django.contrib.admin, every change audited
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,6 +50,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "ninja",  # Swagger UI's script and styles served from our static files (the docs page, CSP)
     "django_tasks",
     "django_tasks_db",
     "yizhan.core",
@@ -71,6 +78,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "yizhan.accounts.middleware.SecondFactorMiddleware",
+    "yizhan.accounts.middleware.SeparationOfDutiesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -98,12 +108,18 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------------------------
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)  # private: database, secrets, attachments
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'yizhan.sqlite3'}")
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("YIZHAN_DB_CONN_MAX_AGE", 60))
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _sqlite_file = Path(str(DATABASES["default"]["NAME"]))
+    if str(_sqlite_file) != ":memory:" and not _sqlite_file.exists():
+        # created here, readable by this account only; SQLite gives its -wal and -shm files the same mode
+        _sqlite_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):  # another process made it meanwhile
+            os.close(os.open(_sqlite_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers and one writer work at once; IMMEDIATE avoids lock-upgrade deadlocks.
@@ -143,6 +159,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "yizhan.accounts.validators.CharacterClassValidator"},
 ]
+# TOTP second factor (django-otp): always for superusers and these roles; anyone else may enrol.
+TOTP_REQUIRED_ROLES = env_list("YIZHAN_TOTP_REQUIRED_ROLES", ["system_admin", "security_admin", "auditor"])
+OTP_TOTP_ISSUER = "一站 Yizhan"
+# Integration tokens expire after this many days unless `yizhan token issue --days N` says otherwise.
+API_TOKEN_DAYS = env_int("YIZHAN_API_TOKEN_DAYS", 365, minimum=1)
 LOCKOUT_MAX_FAILURES = env_int("YIZHAN_LOCKOUT_MAX_FAILURES", 5, minimum=1)
 LOCKOUT_MINUTES = env_int("YIZHAN_LOCKOUT_MINUTES", 15, minimum=1)
 
@@ -151,9 +172,16 @@ SESSION_COOKIE_AGE = env_int("YIZHAN_SESSION_TIMEOUT_MINUTES", 30, minimum=1) * 
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SECURE_COOKIES = env_bool("YIZHAN_SECURE_COOKIES", False)
+# Served over HTTPS (directly or behind a TLS-terminating proxy): Secure cookies, redirect plain HTTP
+# to HTTPS, and HSTS. Behind a proxy (YIZHAN_TRUSTED_PROXY_HOPS > 0) its X-Forwarded-Proto says https.
+HTTPS = env_bool("YIZHAN_HTTPS", False)
+SECURE_COOKIES = HTTPS or env_bool("YIZHAN_SECURE_COOKIES", False)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
+if HTTPS:
+    SECURE_SSL_REDIRECT = env_bool("YIZHAN_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("YIZHAN_HSTS_SECONDS", 31_536_000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("YIZHAN_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -181,8 +209,15 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage",
+        # public files: readable by a web server that serves them instead of the application
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
+    },
 }
+# uploaded attachments: readable by this account only
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(env_str("YIZHAN_MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
@@ -192,16 +227,51 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Cache, rate limits, background tasks -------------------------------------------------------------
 REDIS_URL = env_str("YIZHAN_REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "yz-rl",
+        },
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "yizhan"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "yizhan"},
+        # rate-limit counts shared by every process: a table of the database (`migrate` creates it).
+        # Counts live a second or a minute; the cache counts its rows on every write, so keep it small.
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "yizhan_ratelimit_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4},
+        },
+    }
+RATELIMIT_USE_CACHE = "ratelimit"
+
+
+def _rate(name: str, default: str) -> str:
+    value = env_str(name, default).replace(" ", "")
+    if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", value):
+        raise ImproperlyConfigured(f"{name} must look like 30/m or 5/10s (requests/period), not {value!r}")
+    return value
+
 
 # Anonymous public endpoints: requests per second per client address (SPEC §11 default 20/s).
 PUBLIC_RATE_PER_SECOND = env_int("YIZHAN_PUBLIC_RATE_PER_SECOND", 20, minimum=1)
-TRUST_X_FORWARDED_FOR = env_bool("YIZHAN_TRUST_X_FORWARDED_FOR", False)
-if TRUST_X_FORWARDED_FOR:
-    RATELIMIT_IP_META_KEY = "yizhan.audit.middleware.client_ip"
+# Look-ups by query code (portal tracking pages, QR links, GET /api/v1/track/{code}) per client address.
+QUERY_CODE_RATE = _rate("YIZHAN_QUERY_CODE_RATE", "30/m")
+# Attempts at the login form and at the second factor per client address.
+LOGIN_RATE = _rate("YIZHAN_LOGIN_RATE", "20/m")
+# Reverse proxies in front of the application whose X-Forwarded-For entries are trusted (0: none, the
+# client is REMOTE_ADDR). The older YIZHAN_TRUST_X_FORWARDED_FOR=true means one proxy.
+TRUSTED_PROXY_HOPS = env_int(
+    "YIZHAN_TRUSTED_PROXY_HOPS", 1 if env_bool("YIZHAN_TRUST_X_FORWARDED_FOR", False) else 0, minimum=0
+)
+RATELIMIT_IP_META_KEY = "yizhan.core.clientip.client_ip"  # audit, rate limits and login: one function
+if HTTPS and TRUSTED_PROXY_HOPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 TASKS_BACKEND = env_choice("YIZHAN_TASKS_BACKEND", ("database", "redis", "immediate"), "database")
 if TASKS_BACKEND == "redis":

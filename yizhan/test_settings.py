@@ -21,3 +21,5 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("YIZHAN_MEDIA_ROOT") or DATA_DIR / "test-media")
 STATUTE_INDEX_DIR = DATA_DIR / "test-index" / "statutes"
 PUBLIC_RATE_PER_SECOND = 1000
+QUERY_CODE_RATE = "100000/m"  # the tests that check the limits lower it
+LOGIN_RATE = "100000/m"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from yizhan.accounts.testing import login_with_second_factor
 from yizhan.audit.models import AuditLog
 from yizhan.sms import services
 from yizhan.sms.models import SmsOptOut, SmsSettings, SmsTemplate
@@ -42,14 +43,14 @@ def test_a_clerk_gets_403_and_a_visitor_the_login_page(client, users, url):
 @pytest.mark.parametrize("url", URLS)
 def test_the_system_administrator_sees_every_page(client, users, url):
     assert users["sysadmin"].has_perm(services.MANAGE_SMS)
-    client.force_login(users["sysadmin"])
+    login_with_second_factor(client, users["sysadmin"])
     response = client.get(url)
     assert response.status_code == 200
     assert "短信" in response.content.decode()
 
 
 def test_the_index_previews_each_message_with_the_signature(client, users):
-    client.force_login(users["sysadmin"])
+    login_with_second_factor(client, users["sysadmin"])
     page = client.get("/staff/sms/").content.decode()
     assert "【一站】您的事项已登记，查询码3141-5926-5358" in page
     assert page.count('href="/staff/sms/templates/') == 4
@@ -57,7 +58,7 @@ def test_the_index_previews_each_message_with_the_signature(client, users):
 
 def test_editing_a_template_records_the_approval_and_is_audited(client, users):
     admin = users["sysadmin"]
-    client.force_login(admin)
+    login_with_second_factor(client, admin)
     template = SmsTemplate.objects.get(code="matter_concluded")
     text = (
         "您的事项已办结，请凭查询码{code}在https://gg.example.gov.cn查看办理结果，咨询请拨{hotline}。退订回TD"
@@ -91,7 +92,7 @@ def test_editing_a_template_records_the_approval_and_is_audited(client, users):
     ],
 )
 def test_a_bad_template_is_refused_on_its_field(client, users, overrides, message):
-    client.force_login(users["sysadmin"])
+    login_with_second_factor(client, users["sysadmin"])
     template = SmsTemplate.objects.get(code="matter_registered")
     response = client.post("/staff/sms/templates/matter_registered/", _form(template, **overrides))
     assert response.status_code == 422
@@ -102,7 +103,7 @@ def test_a_bad_template_is_refused_on_its_field(client, users, overrides, messag
 
 
 def test_the_signature_is_validated_and_audited(client, users):
-    client.force_login(users["sysadmin"])
+    login_with_second_factor(client, users["sysadmin"])
     response = client.post("/staff/sms/signature/", {"sign_name": "城关,司法所"})
     assert response.status_code == 422 and "2至12个汉字" in response.content.decode()
     assert client.post("/staff/sms/signature/", {"sign_name": "【城关司法所】"}).status_code == 302
@@ -124,7 +125,7 @@ def test_the_log_shows_masked_phones_and_filters_by_status(
         services.do_queue_sms(
             "13900001111", "matter_concluded", {"code": "2718-2818-2845"}, related="HG-2026-000002"
         )
-    client.force_login(users["sysadmin"])
+    login_with_second_factor(client, users["sysadmin"])
     page = client.get("/staff/sms/log/").content.decode()
     assert "138****5678" in page and "139****1111" in page
     assert PHONE not in page and "13900001111" not in page
@@ -136,7 +137,7 @@ def test_the_log_shows_masked_phones_and_filters_by_status(
 
 def test_recording_and_removing_an_opt_out_in_the_page(client, users):
     admin = users["sysadmin"]
-    client.force_login(admin)
+    login_with_second_factor(client, admin)
     response = client.post("/staff/sms/opt-outs/", {"phone": "0931-1234567", "source": "citizen_request"})
     assert response.status_code == 422 and "11位手机号码" in response.content.decode()
     response = client.post(
@@ -150,7 +151,7 @@ def test_recording_and_removing_an_opt_out_in_the_page(client, users):
     assert client.get(f"/staff/sms/opt-outs/{opt_out.pk}/remove/").status_code == 405
     client.force_login(users["clerk"])
     assert client.post(f"/staff/sms/opt-outs/{opt_out.pk}/remove/").status_code == 403
-    client.force_login(admin)
+    login_with_second_factor(client, admin)
     assert client.post(f"/staff/sms/opt-outs/{opt_out.pk}/remove/").status_code == 302
     assert not SmsOptOut.objects.exists()
     assert AuditLog.objects.filter(object_type="sms.smsoptout").count() == 2
