@@ -129,6 +129,14 @@ def overdue_matters(user: User, today: datetime.date | None = None) -> QuerySet[
     )
 
 
+def matters_to_sweep(today: datetime.date) -> QuerySet[Matter]:
+    """Open matters past their due date that are not flagged overdue or not yet escalated (the
+    deadline sweep's work; not scoped: the sweep acts as the system)."""
+    return Matter.objects.filter(state__in=OPEN_STATES, due_date__lt=today).filter(
+        Q(overdue=False) | Q(escalated_at__isnull=True)
+    )
+
+
 def near_due_matters(user: User, today: datetime.date | None = None, days: int = 2) -> QuerySet[Matter]:
     """Open matters due within ``days`` working days (not yet overdue)."""
     today = today or timezone.localdate()

@@ -218,6 +218,7 @@ def _effect_transfer(
     m.due_date = due_date
     m.due_provisional = bool(due and due.provisional)
     m.overdue = bool(due_date and due_date < today)
+    m.escalated_at = None  # a new holder and deadline: the sweep escalates it again if it runs late
     return {
         "transfer_id": record.pk,
         "to_org": to_org.name,
