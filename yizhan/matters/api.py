@@ -401,6 +401,25 @@ class StepOut(Schema):
     done: bool
 
 
+class ContactOut(Schema):
+    name: str
+    address: str
+    phone: str
+    hours: str
+    guidance: str
+
+
+class OutcomeOut(Schema):
+    code: str = Field(..., examples=["mediated"])
+    label: str = Field(..., examples=["调解成功"])
+    summary: str = Field(..., examples=["经人民调解，双方已达成调解协议。"])
+    by: str = Field(..., description="办理单位", examples=["陈坪街道人民调解委员会"])
+    at: datetime.datetime | None
+    next_steps: list[str] = Field(..., description="下一步怎么办（系统文本，不含个人信息）")
+    contact: ContactOut | None = Field(None, description="可以去哪里（单位的公开信息）")
+    contact_role: str
+
+
 class TrackOut(Schema):
     query_code: str
     service_type: str
@@ -413,6 +432,7 @@ class TrackOut(Schema):
     steps: list[StepOut]
     can_rate: bool
     rated: bool
+    outcome: OutcomeOut | None = Field(None, description="办理结果：办了什么、下一步怎么办（办结后）")
 
 
 class RatingIn(Schema):
