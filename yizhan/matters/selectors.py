@@ -24,6 +24,7 @@ from yizhan.lib import pii, querycode
 from yizhan.lib.workdays import add_workdays
 from yizhan.matters.models import Matter, MatterEvent, Requester, RequesterGroup, Transfer, TransferStatus
 from yizhan.matters.states import OPEN_STATES, TRANSITIONS, Actor, MatterState, Transition, available_codes
+from yizhan.orgs import selectors as org_selectors
 from yizhan.orgs.models import Organization, OrgCategory
 
 RELATED = ("receiving_org", "current_org", "domain", "service_type", "first_responsible", "region")
@@ -305,8 +306,28 @@ def unit_has_handlers(org: Organization) -> bool:
     )
 
 
-def duty_clerk(unit: Organization) -> User | None:
-    """Who answers for a request that arrives online at ``unit``: its first active front-desk account."""
+def _on_duty_user(unit: Organization, codename: str, at: datetime.datetime | None) -> User | None:
+    """The first person on duty at ``unit`` now (or at ``at``) whose account may act for the unit: active,
+    a person (not an integration), with the permission ``codename``, and ``unit`` in its jurisdiction."""
+    for shift in org_selectors.on_duty(unit, at):
+        user = shift.person.user
+        if (
+            user is not None
+            and user.is_active
+            and not user.is_integration
+            and unit.pk in user.scope_org_ids
+            and user.has_perm(f"matters.{codename}")
+        ):
+            return user
+    return None
+
+
+def duty_clerk(unit: Organization, at: datetime.datetime | None = None) -> User | None:
+    """Who answers for a request that arrives online at ``unit``: the front-desk person on duty by the
+    unit's roster (值班表), else its first active front-desk account."""
+    on_duty = _on_duty_user(unit, "register_matter", at)
+    if on_duty is not None:
+        return on_duty
     return (
         User.objects.filter(
             unit=unit, is_active=True, is_integration=False, groups__permissions__codename="register_matter"
@@ -314,6 +335,12 @@ def duty_clerk(unit: Organization) -> User | None:
         .order_by("id")
         .first()
     )
+
+
+def duty_handler(unit: Organization, at: datetime.datetime | None = None) -> User | None:
+    """Who receives a matter transferred to ``unit``: the handler on duty by its roster, else None (then
+    every handler of the unit is told and the first to accept takes it)."""
+    return _on_duty_user(unit, "handle_matter", at)
 
 
 def supervisors_of(org: Organization) -> list[User]:

@@ -214,12 +214,15 @@ def _effect_transfer(
     )
     m.service_type = service_type
     m.current_org = to_org
-    m.assignee = target.to_person.user if target.to_person and target.to_person.user_id else None
+    if target.to_person is not None and target.to_person.user_id:
+        m.assignee = target.to_person.user
+    else:  # whoever is on duty at the unit by its roster receives it (值班), else the unit as a whole
+        m.assignee = selectors.duty_handler(to_org, now)
     m.due_date = due_date
     m.due_provisional = bool(due and due.provisional)
     m.overdue = bool(due_date and due_date < today)
     m.escalated_at = None  # a new holder and deadline: the sweep escalates it again if it runs late
-    return {
+    data: dict[str, Any] = {
         "transfer_id": record.pk,
         "to_org": to_org.name,
         "to_org_id": to_org.pk,
@@ -227,6 +230,9 @@ def _effect_transfer(
         "due_date": str(due_date) if due_date else None,
         "external": to_org.is_external,
     }
+    if m.assignee is not None:
+        data["assignee"] = m.assignee.display_name
+    return data
 
 
 def _default_where_to_go(org: Organization) -> str:
@@ -398,13 +404,19 @@ _EFFECTS: dict[str, Effect] = {
 
 
 def _notify_after(matter_id: int, code: str) -> None:
-    """Tell the receiving unit's staff about a new transfer (after commit, best effort)."""
+    """Tell the receiving unit about a new transfer (after commit, best effort): the person it was given
+    to (named, or on duty), else every handler of the unit."""
     if code != "transfer":
         return
-    matter = Matter.objects.select_related("current_org").get(pk=matter_id)
-    recipients = User.objects.filter(
-        unit=matter.current_org, is_active=True, groups__permissions__codename="handle_matter"
-    )
+    matter = Matter.objects.select_related("current_org", "assignee").get(pk=matter_id)
+    if matter.assignee is not None:
+        recipients = [matter.assignee]
+    else:
+        recipients = list(
+            User.objects.filter(
+                unit=matter.current_org, is_active=True, groups__permissions__codename="handle_matter"
+            ).distinct()
+        )
     Notification.objects.bulk_create(
         [
             Notification(
@@ -414,7 +426,7 @@ def _notify_after(matter_id: int, code: str) -> None:
                 % {"number": matter.number, "title": matter.title},
                 link=reverse("matters:detail", args=[matter.number]),
             )
-            for user in recipients.distinct()
+            for user in recipients
         ]
     )
 
