@@ -107,6 +107,7 @@ class TransitionIn(Schema):
     to_org_id: int | None = Field(None, description="分流：接收单位")
     to_person_id: int | None = None
     service_type: str | None = Field(None, description="分流：事项类型代码")
+    domain: str | None = Field(None, description="分流：法律领域代码（需要更正时）")
     instructions: str = ""
     where_to_go: str = ""
     due_date: datetime.date | None = None
@@ -340,6 +341,7 @@ def take_transition(request: HttpRequest, number: str, code: str, payload: Trans
         data["transfer"] = services.TransferData(
             to_org=to_org,
             service_type=service_type_by_code(payload.service_type) if payload.service_type else None,
+            domain=domain_by_code(payload.domain) if payload.domain else None,
             to_person=person,
             instructions=payload.instructions,
             where_to_go=payload.where_to_go,

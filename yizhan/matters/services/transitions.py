@@ -27,6 +27,7 @@ from yizhan.core.models import Notification
 from yizhan.matters import deadlines, selectors
 from yizhan.matters.models import (
     FeedbackMethod,
+    LegalDomain,
     Matter,
     Outcome,
     Satisfaction,
@@ -45,6 +46,7 @@ class TransferData:
 
     to_org: Organization | None  # None: no unit chosen, reported as a field error
     service_type: ServiceType | None = None
+    domain: LegalDomain | None = None  # the legal domain, corrected on the way (e.g. as the triage says)
     to_person: Person | None = None
     instructions: str = ""
     where_to_go: str = ""
@@ -188,6 +190,8 @@ def _effect_transfer(
     service_type = target.service_type or m.service_type
     if not service_type.is_active:
         errors["service_type"] = _("该服务类型已停用。")
+    if target.domain is not None and not target.domain.is_active:
+        errors["domain"] = _("该法律领域已停用。")
     today = timezone.localtime(now).date()
     if target.due_date is not None and target.due_date < today:
         errors["due_date"] = _("办结期限不能早于今天。")
@@ -212,7 +216,10 @@ def _effect_transfer(
         created_by=actor,
         created_at=now,
     )
+    previous_domain = m.domain
     m.service_type = service_type
+    if target.domain is not None:
+        m.domain = target.domain
     m.current_org = to_org
     if target.to_person is not None and target.to_person.user_id:
         m.assignee = target.to_person.user
@@ -232,6 +239,8 @@ def _effect_transfer(
     }
     if m.assignee is not None:
         data["assignee"] = m.assignee.display_name
+    if m.domain_id != previous_domain.pk:
+        data["domain"], data["domain_before"] = m.domain.code, previous_domain.code
     return data
 
 
