@@ -589,6 +589,17 @@ def _rosters(district: District, rng: random.Random) -> None:
         user=district.users["clerk"],
         is_public=False,
     )
+    # the other front-desk accounts get roster profiles too, so that a manager can put them on duty
+    for username, unit in (("clerk2", district.stations[0]), ("volunteer", district.center)):
+        account = district.users[username]
+        Person.objects.create(
+            name=account.full_name,
+            role=PersonRole.CLERK if username != "volunteer" else PersonRole.VOLUNTEER,
+            org=unit,
+            title="窗口工作人员" if username != "volunteer" else "窗口志愿者",
+            user=account,
+            is_public=False,
+        )
     for day in range(5):
         date = monday + datetime.timedelta(days=day)
         for person, window in ((clerk, front_desk), (people[day % len(people)], lawyers_window)):

@@ -39,7 +39,7 @@ from yizhan.matters.models import (
 )
 from yizhan.matters.states import OPEN_STATES, TRANSITIONS, Actor, MatterState, Transition, available_codes
 from yizhan.orgs import selectors as org_selectors
-from yizhan.orgs.models import Organization, OrgCategory, OrgKind
+from yizhan.orgs.models import Organization, OrgCategory, OrgKind, Region, RegionLevel
 
 logger = logging.getLogger(__name__)
 
@@ -448,15 +448,25 @@ def triage_hint(matter: Matter) -> TransferHint | None:
     )
 
 
-def _locality(org: Organization, chain: list[str]) -> tuple[int, str]:
-    """How near ``org`` is to the matter's place: ``chain`` is the matter's region and its parents."""
-    if org.region_id == chain[0]:
+def _locality(org: Organization, chain: list[Region]) -> tuple[int, str]:
+    """How near ``org`` is to the matter's place (``chain``: the matter's region and its parents):
+    the place itself, then the places above it; a unit below it serves only part of it, one elsewhere
+    none of it."""
+    codes = [region.code for region in chain]
+    if org.region_id == codes[0]:
         return 4, _("属地")
-    if org.region_id in chain[1:2]:
-        return 3, _("本乡镇（街道）")
-    if org.region_id in chain[2:]:
-        return 1, ""
-    return -2, ""  # another village's or township's unit
+    if org.region_id in codes[1:]:
+        level = chain[codes.index(org.region_id)].level
+        labels: dict[str, str] = {
+            RegionLevel.TOWNSHIP: _("本乡镇（街道）"),
+            RegionLevel.COUNTY: _("本区（县）"),
+        }
+        label = labels.get(level, "")
+        return (3 if codes.index(org.region_id) == 1 else 1), label
+    below = [region.code for region in org_selectors.region_chain(org.region_id)]
+    if codes[0] in below:
+        return -below.index(codes[0]), ""  # a township's or village's unit for a wider matter
+    return -3, ""  # another township's or village's unit
 
 
 def rank_transfer_targets(
@@ -474,9 +484,7 @@ def rank_transfer_targets(
     domain = domain or matter.domain
     service_type = service_type or matter.service_type
     kinds = list(SERVICE_UNIT_KINDS.get(service_type.code, ()))
-    chain = [region.code for region in org_selectors.region_chain(matter.region_id)]
-    if not chain:
-        chain = [matter.region_id]
+    chain = org_selectors.region_chain(matter.region_id) or [matter.region]
     industry = DOMAIN_INDUSTRY.get(domain.code, "")
     numbers = {n for n in (DOMAIN_HOTLINE.get(domain.code, ""), hint.external_number if hint else "") if n}
     ranked = []
@@ -490,9 +498,11 @@ def rank_transfer_targets(
         elif org.kind in kinds:
             score += 6 - kinds.index(org.kind)
             reasons.append(str(service_type.name))
-        if industry and org.industry == industry:
+        if org.industry and org.industry == industry:
             score += 5
             reasons.append(_("%(industry)s纠纷专业调委会") % {"industry": industry})
+        elif org.industry:
+            continue  # a professional committee of another field (医患 for a wage claim)
         if org.is_external and org.hotline_number and org.hotline_number in numbers:
             score += 7
             reasons.append(_("对口部门 %(number)s") % {"number": org.hotline_number})

@@ -18,7 +18,7 @@ TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Person) -> str:
-        return f"{obj.name}（{obj.get_role_display()} · {obj.org.short_name or obj.org.name}）"
+        return f"{obj.name}（{obj.title or obj.get_role_display()} · {obj.org.short_name or obj.org.name}）"
 
 
 class ShiftForm(forms.Form):

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -175,13 +175,10 @@ def on_duty(org: Organization, at: datetime.datetime | None = None) -> list[Duty
 
 def roster_people(user: Any, org: Organization) -> QuerySet[Person]:
     """Whom a manager may put on ``org``'s roster: the active people of their jurisdiction (lawyers of
-    the district's firms on window duty, the bureau's leaders for 局长驻窗口)."""
-    return (
-        Person.objects.filter(is_active=True)
-        .filter(Q(org_id__in=user.scope_org_ids) | Q(org=org))
-        .select_related("org")
-        .order_by("org__path", "name")
-    )
+    the district's firms on window duty, the bureau's leaders for 局长驻窗口), the unit's own first."""
+    people = Person.objects.filter(is_active=True).filter(Q(org_id__in=user.scope_org_ids) | Q(org=org))
+    own_first = Case(When(org=org, then=Value(0)), default=Value(1))
+    return people.select_related("org").order_by(own_first, "org__path", "name")
 
 
 def shift_of(org: Organization, shift_id: int) -> DutyShift:

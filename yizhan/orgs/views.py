@@ -22,7 +22,7 @@ from yizhan.core.forms import apply_errors
 from yizhan.orgs import selectors, services
 from yizhan.orgs.forms import ShiftForm
 from yizhan.orgs.models import AdviserContract, DutyKind, Organization, OrgCategory, OrgKind
-from yizhan.orgs.rosters import monday_of
+from yizhan.orgs.rosters import DEFAULT_HOURS, monday_of, opening_spans
 from yizhan.orgs.selectors import visible_orgs
 
 
@@ -120,11 +120,18 @@ def roster(request: HttpRequest, org_id: int) -> HttpResponse:
     monday = _monday(request.GET.get("week") or request.POST.get("day"))
     can_edit = selectors.can_arrange_roster(user, org)
     default_kind = DutyKind.HOTLINE if org.kind == OrgKind.HOTLINE else DutyKind.WINDOW
+    spans = opening_spans(org.opening_hours) or opening_spans(DEFAULT_HOURS)
+    starts, ends = ("08:00", "16:00") if org.kind == OrgKind.HOTLINE else (spans[0][0], spans[-1][1])
     form = ShiftForm(
         request.POST or None,
         org=org,
         people=selectors.roster_people(user, org),
-        initial={"day": max(monday, timezone.localdate()), "kind": default_kind},
+        initial={
+            "day": max(monday, timezone.localdate()),
+            "kind": default_kind,
+            "starts": starts,
+            "ends": ends,
+        },
     )
     status = 200
     if request.method == "POST":

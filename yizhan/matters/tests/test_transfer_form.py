@@ -85,7 +85,7 @@ def test_the_triage_suggestion_fills_the_domain_the_service_type_and_the_unit(
     labor = LegalDomain.objects.get(code="labor")
     assert re.search(rf'<option value="{labor.pk}" selected>', fields)
     assert re.search(r'<option value="\d+" selected>法律援助</option>', fields)
-    assert re.search(rf'<option value="{district.legal_aid_center.pk}" selected>', fields)
+    assert re.search(rf'<option value="{district.legal_aid_center.pk}" selected', fields)
     assert "请尽快" in fields  # what the clerk typed stays
     assert "已按建议填写" in fields
 
@@ -158,3 +158,10 @@ def test_an_unfinished_id_number_is_not_flagged_a_wrong_check_digit_is(clerk_cli
     assert "校验位不正确" in page
     page = clerk_client.post(url, {"id_number": "1101011990030a"}).content.decode()
     assert 'role="alert"' in page  # a letter in the middle is wrong at once
+
+
+def test_a_committee_of_another_field_is_not_suggested(district, users):
+    matter = register(users["clerk"], service_type="mediation", domain="real_estate")
+    ranked = selectors.rank_transfer_targets(matter, Organization.objects.filter(is_active=True))
+    assert district.medical_committee not in [s.org for s in ranked]
+    assert ranked[0].org in district.committees  # the townships' committees, for a matter of the district
