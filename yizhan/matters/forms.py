@@ -289,7 +289,12 @@ class TransferForm(NoteForm):
         raw = self[name].value()
         if raw in (None, ""):
             return None
-        return model.objects.filter(pk=raw).first() if str(raw).isdigit() else None
+        text = str(raw)
+        return (
+            model.objects.filter(pk=int(text)).first()
+            if text.isascii() and text.isdigit() and len(text) < 10
+            else None
+        )
 
     def target_choices(self, text: str = "") -> dict[str, Any]:
         """The receiving units to offer: the selected one, the suggested ones, then every unit by kind

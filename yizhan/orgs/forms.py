@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yizhan.core.calendar import FIRST_YEAR, LAST_YEAR
 from yizhan.core.forms import DATE_INPUT
 from yizhan.orgs.models import DutyKind, Organization, OrgKind, Person, ServiceWindow
 from yizhan.orgs.services import ShiftData
@@ -54,6 +55,14 @@ class ShiftForm(forms.Form):
         if isinstance(kind, forms.ChoiceField):
             kind.choices = [(k.value, k.label) for k in kinds]
         del self.fields["window" if org.kind == OrgKind.HOTLINE else "seat"]
+
+    def clean_day(self) -> datetime.date:
+        day: datetime.date = self.cleaned_data["day"]
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise forms.ValidationError(
+                _("日期应在%(first)d年至%(last)d年之间。") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
+        return day
 
     def to_data(self) -> ShiftData:
         data = self.cleaned_data

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yizhan.core.calendar import FIRST_YEAR, LAST_YEAR
 from yizhan.core.errors import Forbidden, InvalidInput, NotFound
 from yizhan.core.forms import apply_errors
 from yizhan.orgs import selectors, services
@@ -73,6 +74,8 @@ def _monday(value: str | None) -> datetime.date:
     try:
         day = datetime.date.fromisoformat(value or "")
     except ValueError:
+        day = timezone.localdate()
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
         day = timezone.localdate()
     return monday_of(day)
 

@@ -165,3 +165,12 @@ def test_a_committee_of_another_field_is_not_suggested(district, users):
     ranked = selectors.rank_transfer_targets(matter, Organization.objects.filter(is_active=True))
     assert district.medical_committee not in [s.org for s in ranked]
     assert ranked[0].org in district.committees  # the townships' committees, for a matter of the district
+
+
+def test_odd_values_in_the_live_search_are_ignored(clerk_client, village_matter):
+    url = reverse("matters:transfer_targets", args=[village_matter.number])
+    for value in ("99999999999999999999999", "１２", "abc", "-1"):
+        response = clerk_client.get(
+            url, {"transfer-to_org": value, "transfer-domain": value, "to_org_q": value}
+        )
+        assert response.status_code == 200, value

@@ -209,3 +209,16 @@ def test_the_demo_week_is_covered_and_has_its_leader_session(client, district, u
     assert selectors.week_roster(district.hotline, monday).gap_count == 0
     assert selectors.leader_checks(users["manager"], monday)[0].ok
     assert Person.objects.filter(user=users["clerk"], role=PersonRole.CLERK).exists()
+
+
+def test_odd_weeks_and_dates_are_answered_not_crashed(client, district, users, lawyer):
+    client.force_login(users["manager"])
+    url = reverse("orgs:roster", args=[district.stations[0].pk])
+    for week in ("9999-12-31", "0001-01-01", "2027-02-30", "下周"):
+        assert client.get(url, {"week": week}).status_code == 200, week
+        assert client.get(reverse("orgs:rosters"), {"week": week}).status_code == 200, week
+    response = client.post(
+        url, {"kind": "window", "day": "9999-12-31", "starts": "20:00", "ends": "08:00", "person": lawyer.pk}
+    )
+    assert response.status_code == 422
+    assert "日期应在2000年至2100年之间。" in response.content.decode()
