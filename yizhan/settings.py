@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "yizhan.orgs",
     "yizhan.accounts",
     "yizhan.audit",
+    "yizhan.sms",
     "yizhan.matters",
     "yizhan.ledgers",
     "yizhan.legalaid",
@@ -221,10 +222,53 @@ SWEEP_INTERVAL_MINUTES = env_int("YIZHAN_SWEEP_INTERVAL_MINUTES", 15, minimum=1)
 # the next working day (docs/decisions/0005-legal-aid-periods.md).
 LEGAL_AID_WORKING_DAYS = env_bool("YIZHAN_LEGAL_AID_WORKING_DAYS", False)
 
+# --- SMS to citizens (yizhan/sms, docs/decisions/0011-sms-gateway.md) -------------------------------
+# The gateway: "logging" writes the would-be message to the log (development, tests); "aliyun" and
+# "tencent" use the cloud providers' SDKs (the optional extra ``.[sms]``); "http" posts JSON to a
+# provincial SMS platform.
+SMS_BACKEND = env_choice("YIZHAN_SMS_BACKEND", ("logging", "aliyun", "tencent", "http"), "logging")
+SMS_TIMEOUT_SECONDS = env_int("YIZHAN_SMS_TIMEOUT_SECONDS", 10, minimum=1)
+SMS_MAX_PER_HOUR = env_int("YIZHAN_SMS_MAX_PER_HOUR", 5, minimum=1)  # per phone, the last 60 minutes
+SMS_MAX_PER_DAY = env_int("YIZHAN_SMS_MAX_PER_DAY", 10, minimum=1)  # per phone, the last 24 hours
+SMS_MAX_ATTEMPTS = env_int("YIZHAN_SMS_MAX_ATTEMPTS", 5, minimum=1)
+SMS_RETRY_MINUTES = env_int("YIZHAN_SMS_RETRY_MINUTES", 5, minimum=1)  # doubled after each failed attempt
+SMS_RETENTION_DAYS = env_int("YIZHAN_SMS_RETENTION_DAYS", 365, minimum=1)
+SMS_ALIYUN_ACCESS_KEY_ID = env_str("YIZHAN_SMS_ALIYUN_ACCESS_KEY_ID")
+SMS_ALIYUN_ACCESS_KEY_SECRET = env_str("YIZHAN_SMS_ALIYUN_ACCESS_KEY_SECRET")
+SMS_ALIYUN_ENDPOINT = env_str("YIZHAN_SMS_ALIYUN_ENDPOINT", "dysmsapi.aliyuncs.com")
+SMS_TENCENT_SECRET_ID = env_str("YIZHAN_SMS_TENCENT_SECRET_ID")
+SMS_TENCENT_SECRET_KEY = env_str("YIZHAN_SMS_TENCENT_SECRET_KEY")
+SMS_TENCENT_SDK_APP_ID = env_str("YIZHAN_SMS_TENCENT_SDK_APP_ID")
+SMS_TENCENT_REGION = env_str("YIZHAN_SMS_TENCENT_REGION", "ap-guangzhou")
+SMS_HTTP_URL = env_str("YIZHAN_SMS_HTTP_URL")
+SMS_HTTP_TOKEN = env_str("YIZHAN_SMS_HTTP_TOKEN")
+_SMS_REQUIRED = {
+    "aliyun": {
+        "YIZHAN_SMS_ALIYUN_ACCESS_KEY_ID": SMS_ALIYUN_ACCESS_KEY_ID,
+        "YIZHAN_SMS_ALIYUN_ACCESS_KEY_SECRET": SMS_ALIYUN_ACCESS_KEY_SECRET,
+    },
+    "tencent": {
+        "YIZHAN_SMS_TENCENT_SECRET_ID": SMS_TENCENT_SECRET_ID,
+        "YIZHAN_SMS_TENCENT_SECRET_KEY": SMS_TENCENT_SECRET_KEY,
+        "YIZHAN_SMS_TENCENT_SDK_APP_ID": SMS_TENCENT_SDK_APP_ID,
+    },
+    "http": {"YIZHAN_SMS_HTTP_URL": SMS_HTTP_URL, "YIZHAN_SMS_HTTP_TOKEN": SMS_HTTP_TOKEN},
+}
+_sms_missing = [name for name, value in _SMS_REQUIRED.get(SMS_BACKEND, {}).items() if not value]
+if _sms_missing:
+    raise ImproperlyConfigured(f"YIZHAN_SMS_BACKEND={SMS_BACKEND} needs {', '.join(_sms_missing)}")
+if SMS_HTTP_URL and not SMS_HTTP_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"YIZHAN_SMS_HTTP_URL must be an http(s) address, got {SMS_HTTP_URL!r}")
+
 # --- Exports ----------------------------------------------------------------------------------
 PDF_FONT = env_str("YIZHAN_PDF_FONT")  # a TrueType (.ttf/.ttc) file with Chinese glyphs; found if unset
 EXPORT_MAX_ROWS = env_int("YIZHAN_EXPORT_MAX_ROWS", 100_000, minimum=100)
 PDF_EXPORT_MAX_ROWS = env_int("YIZHAN_PDF_EXPORT_MAX_ROWS", 20_000, minimum=100)
+
+# --- Housekeeping (core/housekeeping.py; run daily by the worker and by `yizhan prune`) ----------
+IDEMPOTENCY_RETENTION_DAYS = env_int("YIZHAN_IDEMPOTENCY_RETENTION_DAYS", 7, minimum=1)
+NOTIFICATION_RETENTION_DAYS = env_int("YIZHAN_NOTIFICATION_RETENTION_DAYS", 365, minimum=1)
+TASK_RESULT_RETENTION_DAYS = env_int("YIZHAN_TASK_RESULT_RETENTION_DAYS", 14, minimum=1)
 
 # --- Statutes (knowledge) ---------------------------------------------------------------------------
 STATUTE_INDEX_DIR = Path(env_str("YIZHAN_STATUTE_INDEX_DIR", str(DATA_DIR / "index" / "statutes")))

@@ -38,6 +38,7 @@ LEGAL_AID_CONFIGURE = "legalaid.configure_standards"
 LEGAL_AID_OBJECTION = "legalaid.decide_objection"
 MANAGE_USERS = "accounts.manage_accounts"
 VIEW_AUDIT = "audit.view_audit_log"
+MANAGE_SMS = "sms.manage_sms"
 
 
 def _crud(app: str, *models: str, actions: tuple[str, ...] = ("add", "change", "view")) -> tuple[str, ...]:
@@ -116,7 +117,7 @@ ROLES: tuple[Role, ...] = (
         (SUPERVISE, VIEW_LEDGERS, EXPORT_LEDGERS, MANAGE_TIME_LIMITS, REVIEW_CASE),
     ),
     # 三员: separated duties
-    Role("system_admin", _("系统管理员"), (*ORG_ADMIN, *CONFIG_ADMIN)),
+    Role("system_admin", _("系统管理员"), (*ORG_ADMIN, *CONFIG_ADMIN, MANAGE_SMS)),
     Role(
         "security_admin",
         _("安全保密管理员"),

@@ -21,6 +21,7 @@ from ninja import NinjaAPI
 
 from yizhan.core.http.auth import PARTNER_AUTH, STAFF_AUTH
 from yizhan.core.http.errors import install_error_handlers
+from yizhan.core.http.parser import StrictJsonParser
 
 api = NinjaAPI(
     title="Yizhan 一站 API",
@@ -34,6 +35,7 @@ api = NinjaAPI(
     urls_namespace="api-1",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=StrictJsonParser(),
     auth=STAFF_AUTH,  # the default for anything not mounted below: never anonymous by accident
 )
 install_error_handlers(api)

@@ -1,9 +1,10 @@
-"""Invalidate cached reference data and time limits when they change."""
+"""Invalidate cached reference data and time limits when they change; send the citizen the milestones."""
 
 from django.db.models.signals import post_delete, post_save
 
 from yizhan.core.cache import bump_on_change
-from yizhan.matters.models import LegalDomain, ServiceType, TimeLimitRule
+from yizhan.matters import citizen_notices
+from yizhan.matters.models import LegalDomain, MatterEvent, ServiceType, TimeLimitRule
 
 for model, namespace in (
     (LegalDomain, "reference"),
@@ -14,3 +15,8 @@ for model, namespace in (
     uid = f"yz-bump-{model.__name__}"
     post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}-save")
     post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}-delete")
+
+# milestones of the closed loop reach the citizen by SMS (citizen_notices.py)
+post_save.connect(
+    citizen_notices.on_event_saved, sender=MatterEvent, weak=False, dispatch_uid="yz-citizen-notices"
+)
