@@ -3,7 +3,7 @@ what was done and where to go next — never personal data or staff names.
 
 The outcome is told in words the system owns (one text per ``Outcome``, with the article it rests
 on) and the public directory entry of the unit to turn to; the staff's free-text notes (answer,
-result, feedback) are never shown, as they name people (docs/decisions/0011-closed-loop-citizen-side.md).
+result, feedback) are never shown, as they name people (docs/decisions/0012-closed-loop-citizen-side.md).
 """
 
 from __future__ import annotations

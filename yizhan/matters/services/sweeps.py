@@ -6,7 +6,7 @@ Two facts are kept apart: ``overdue`` says the matter is past its due date (a fl
 and clear too: a transfer that keeps a late due date, the demo generator), ``escalated_at`` says when
 the supervisors were told. The sweep escalates every open, late matter not yet escalated — not only
 those it flags itself. A transfer starts a new deadline at a new unit and clears ``escalated_at``, so
-each holder's deadline is escalated once (docs/decisions/0011-closed-loop-citizen-side.md).
+each holder's deadline is escalated once (docs/decisions/0012-closed-loop-citizen-side.md).
 """
 
 from __future__ import annotations
