@@ -355,3 +355,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("YIZHAN_LOG_LEVEL", "INFO")},
     "loggers": {"jieba": {"level": "WARNING"}},
 }
+
+# --- Matters ----------------------------------------------------------------------------------
+# The triage the transfer form asks for its suggestion (法律领域, 事项类型, the kind of unit): a function
+# text → dict, as ``POST /api/v1/triage`` answers. Named here because the knowledge module providing it
+# sits above the matters module (as API_TOKEN_AUTHENTICATOR; docs/decisions/0014-closed-loop-citizen-side.md).
+MATTERS_TRIAGE = "yizhan.knowledge.services.triage"
