@@ -280,3 +280,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("YIZHAN_LOG_LEVEL", "INFO")},
     "loggers": {"jieba": {"level": "WARNING"}},
 }
+
+# --- Ledger exports in the background -------------------------------------------------------
+# yizhan/ledgers; docs/decisions/0012-ledger-exports-in-the-background.md.
+# A ledger export of at most this many rows is built inside the request and downloaded at once; a
+# longer one becomes a background job whose file the requester downloads from 「我的导出」.
+LEDGER_EXPORT_INLINE_MAX_ROWS = env_int("YIZHAN_LEDGER_EXPORT_INLINE_MAX_ROWS", 2000, minimum=0)
+# Days a background export (its file and its row) is kept before the worker deletes it.
+LEDGER_EXPORT_RETENTION_DAYS = env_int("YIZHAN_LEDGER_EXPORT_RETENTION_DAYS", 7, minimum=1)
