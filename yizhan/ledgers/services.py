@@ -177,12 +177,29 @@ def _audit_request(record: LedgerExport, actor: User) -> None:
 
 
 def _queue_export(result: LedgerResult, file_format: str, *, actor: User) -> LedgerExport:
-    """Record the export as a job with the requester and the validated filters; enqueue it on commit."""
+    """Record the export as a job with the requester and the validated filters; enqueue it on commit.
+    The same export asked for again while it is still queued or running is that job (a second click
+    makes no second file)."""
+    filters = result.filters.as_params()
     with transaction.atomic(durable=True):
+        pending = (
+            LedgerExport.objects.select_for_update()
+            .filter(
+                exported_by=actor,
+                background=True,
+                status__in=PENDING,
+                ledger=result.ledger.key,
+                file_format=file_format,
+            )
+            .order_by("-pk")
+        )
+        for earlier in pending:
+            if earlier.filters == filters:
+                return earlier
         record = LedgerExport.objects.create(
             ledger=result.ledger.key,
             file_format=file_format,
-            filters=result.filters.as_params(),
+            filters=filters,
             rows=result.total,
             exported_by=actor,
             unit=actor.unit,

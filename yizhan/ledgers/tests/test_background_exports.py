@@ -90,6 +90,16 @@ def test_one_row_more_becomes_a_queued_job_recorded_and_audited(book, users, set
     assert audit.actor == users["clerk"] and audit.changes["background"] is True
 
 
+def test_asking_again_while_the_job_is_pending_gives_the_same_job(book, users):
+    first = queue(users["clerk"])
+    assert queue(users["clerk"]).pk == first.pk
+    assert queue(users["clerk"], channel="window").pk != first.pk  # other filters: another export
+    assert queue(users["clerk"], fmt="pdf").pk != first.pk
+    do_build_ledger_export(first.pk)
+    assert queue(users["clerk"]).pk != first.pk  # done: a new export makes a new file
+    assert AuditLog.objects.filter(action="export").count() == 4
+
+
 def test_the_row_limit_still_applies_before_any_job_is_queued(book, users, clerk_client, settings):
     settings.EXPORT_MAX_ROWS = 5
     page = clerk_client.get(export_url("visits"), follow=True).content.decode()
