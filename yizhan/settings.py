@@ -361,3 +361,11 @@ LOGGING = {
 # text → dict, as ``POST /api/v1/triage`` answers. Named here because the knowledge module providing it
 # sits above the matters module (as API_TOKEN_AUTHENTICATOR; docs/decisions/0014-closed-loop-citizen-side.md).
 MATTERS_TRIAGE = "yizhan.knowledge.services.triage"
+
+# --- Ledger exports in the background -------------------------------------------------------
+# yizhan/ledgers; docs/decisions/0015-ledger-exports-in-the-background.md.
+# A ledger export of at most this many rows is built inside the request and downloaded at once; a
+# longer one becomes a background job whose file the requester downloads from 「我的导出」.
+LEDGER_EXPORT_INLINE_MAX_ROWS = env_int("YIZHAN_LEDGER_EXPORT_INLINE_MAX_ROWS", 2000, minimum=0)
+# Days a background export (its file and its row) is kept before the worker deletes it.
+LEDGER_EXPORT_RETENTION_DAYS = env_int("YIZHAN_LEDGER_EXPORT_RETENTION_DAYS", 7, minimum=1)
