@@ -53,8 +53,9 @@ def _single_root() -> bool:
 
 
 def _scope_filter(user: User) -> Q | None:
-    """None means "everything" (a unit at the top of the tree with no parent)."""
-    if not user.is_authenticated or user.unit_id is None:
+    """None means "everything" (a unit at the top of the tree with no parent). The three administrators
+    (三员) see no business record, whatever their unit (docs/security.md)."""
+    if not user.is_authenticated or user.unit_id is None or user.is_administrator:
         return Q(pk__in=[])
     unit = user.unit
     if unit is not None and unit.parent_id is None and _single_root():
