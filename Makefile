@@ -39,6 +39,7 @@ run: $(STAMP) system-deps
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy yizhan statute_engine tools training bench
 	$(BIN)/lint-imports --no-cache
 
 format: $(STAMP)

@@ -32,6 +32,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -83,7 +84,7 @@ def worker(db: str, count: int, rate: int, seconds: int) -> dict:
     district = build_district(small=True, password="Bench-pass-2026")
     _, token = ApiToken.issue(district.users["clerk"], "bench")
     client = Client()
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    headers: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
     def post(body: dict) -> float:
         started = time.perf_counter()
@@ -115,8 +116,9 @@ def worker(db: str, count: int, rate: int, seconds: int) -> dict:
     from yizhan.matters.models import Matter, MatterEvent, Requester, RequesterGroup
 
     template = Matter.objects.order_by("-pk").first()
-    assert template is not None
-    tables = [
+    if template is None:
+        raise SystemExit("no matter was created to copy")
+    tables: list[tuple[Any, dict[str, Any]]] = [
         (Matter, {"pk": template.pk}),
         (Requester, {"matter_id": template.pk}),
         (RequesterGroup, {"matter_id": template.pk}),
@@ -133,7 +135,7 @@ def worker(db: str, count: int, rate: int, seconds: int) -> dict:
         columns = [f.column for f in fields]
         values = [
             [f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)]
-            for row in model.objects.filter(**where).values_list(*[f.attname for f in fields])
+            for row in model._default_manager.filter(**where).values_list(*[f.attname for f in fields])
         ]
         rows.append((model._meta.db_table, columns, values))
     quote = connection.ops.quote_name
@@ -177,7 +179,7 @@ def worker(db: str, count: int, rate: int, seconds: int) -> dict:
         raw_latencies.append(time.perf_counter() - begun)
     raw_seconds = time.perf_counter() - started
 
-    result = {
+    result: dict[str, Any] = {
         "database": db,
         "matters": count,
         "api_inprocess_matters_per_s": count / api_seconds,

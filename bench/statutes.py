@@ -21,7 +21,7 @@ Systems, all in this one run:
 * ``ours-words`` — question memory + learned reranker over word evidence only (the engine when the
   sentence encoder is switched off, ``STATUTE_SEARCH_DENSE = False``);
 * ``ours`` — the shipped engine: the same plus the question–article cosine of E5 sentence
-  embeddings (:mod:`yizhan.knowledge.engine.dense`).
+  embeddings (:mod:`statute_engine.dense`).
 
 Learned systems' quality figures are nested 5-fold **cross-validated** (no question is scored by a
 memory or model that saw it); their latency is measured on the shipped artefacts.
@@ -41,14 +41,19 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from yizhan.knowledge.engine.corpus import iter_laws_db  # noqa: E402
-from yizhan.knowledge.engine.corpus import today as corpus_today  # noqa: E402
-from yizhan.knowledge.engine.dense import open_dense  # noqa: E402
-from yizhan.knowledge.engine.evaluate import (  # noqa: E402
+from statute_engine.corpus import iter_laws_db  # noqa: E402
+from statute_engine.corpus import today as corpus_today  # noqa: E402
+from statute_engine.dense import open_dense  # noqa: E402
+from statute_engine.index import build_index, ensure_index, open_index  # noqa: E402
+from statute_engine.numerals import parse_article_no  # noqa: E402
+from statute_engine.search import SearchConfig, StatuteSearcher  # noqa: E402
+from training.cv import cross_validate  # noqa: E402
+from training.evaluate import (  # noqa: E402
     ArticleKey,
     Question,
     RankMetrics,
@@ -56,10 +61,6 @@ from yizhan.knowledge.engine.evaluate import (  # noqa: E402
     first_rank,
     load_questions,
 )
-from yizhan.knowledge.engine.index import build_index, ensure_index, open_index  # noqa: E402
-from yizhan.knowledge.engine.numerals import parse_article_no  # noqa: E402
-from yizhan.knowledge.engine.search import SearchConfig, StatuteSearcher  # noqa: E402
-from yizhan.knowledge.engine.training.cv import cross_validate  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_EVAL = ROOT.parent / "shared" / "eval" / "statute_questions_dev.jsonl"
@@ -145,7 +146,7 @@ def baseline_ranker() -> tuple[Callable[[str], list[ArticleKey]], float]:
     return rank, warm
 
 
-def emit(name: str, metrics: dict[str, float]) -> None:
+def emit(name: str, metrics: dict[str, Any]) -> None:
     for key in ("hit@1", "hit@5", "hit@10", "mrr", "p50_ms", "p99_ms"):
         if key in metrics:
             print(f"{name} {key} {metrics[key]:.3f}")
@@ -185,7 +186,7 @@ def main() -> None:
     # ---------------------------------------------------------------- baseline
     rank_b, warm_b = baseline_ranker()
     mb, ranks_b = run_ranker(questions, rank_b)
-    base = {
+    base: dict[str, Any] = {
         **mb.as_dict(),
         "first_call_seconds": round(warm_b, 2),
         "exact": subset_metrics(questions, ranks_b),
@@ -214,7 +215,7 @@ def main() -> None:
     for label, (searcher, dense) in systems.items():
         cv = cross_validate(searcher, questions, k=5)
         cvs[label] = cv
-        row = cv.metrics.as_dict()
+        row: dict[str, Any] = dict(cv.metrics.as_dict())
         shipped = StatuteSearcher(idx, dense=dense)
         shipped.warm()
         lat: list[float] = []

@@ -3,8 +3,8 @@
     .venv/bin/python bench/triage.py [--eval ../shared/eval/statute_questions_dev.jsonl] [--index DIR]
 
 Examples: STARD dev questions weakly labelled from their cited articles (mapping in
-``yizhan/knowledge/engine/data/triage_labels.yaml``) plus the hand-written examples in
-``data/triage_examples.yaml`` (see docs/knowledge/triage.md). 5-fold CV by a stable hash of the
+``statute_engine/data/triage_labels.yaml``) plus the hand-written examples in
+``training/data/triage_examples.yaml`` (see docs/knowledge/triage.md). 5-fold CV by a stable hash of the
 example id; vocabulary and weights come from the training folds only.
 
 Systems:
@@ -32,21 +32,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from yizhan.knowledge.engine.corpus import iter_laws_db  # noqa: E402
-from yizhan.knowledge.engine.index import ensure_index  # noqa: E402
-from yizhan.knowledge.engine.search import StatuteSearcher  # noqa: E402
-from yizhan.knowledge.engine.training.cv import fold_of  # noqa: E402
-from yizhan.knowledge.engine.training.triage_data import (  # noqa: E402
-    classification_report,
-    fit_triage,
-    load_examples,
-)
-from yizhan.knowledge.engine.triage import (  # noqa: E402
+from statute_engine.corpus import iter_laws_db  # noqa: E402
+from statute_engine.index import ensure_index  # noqa: E402
+from statute_engine.search import StatuteSearcher  # noqa: E402
+from statute_engine.triage import (  # noqa: E402
     DOMAINS,
     SEARCH_BLEND,
     LabelMap,
     search_distribution,
     text_features,
+)
+from training.cv import fold_of  # noqa: E402
+from training.triage_data import (  # noqa: E402
+    classification_report,
+    fit_triage,
+    load_examples,
 )
 
 RESULTS = ROOT / "bench" / "results"

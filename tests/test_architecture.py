@@ -79,19 +79,3 @@ def test_matter_selectors_never_call_services():
         if any(m == "yizhan.matters.services" or m.startswith("yizhan.matters.services.") for m in modules):
             offenders.append(node.lineno)
     assert not offenders, offenders
-
-
-#: packages not yet free of ``assert`` (ratcheted one package at a time; empty when done)
-NOT_YET_ASSERT_FREE = {"knowledge"}
-
-
-def test_application_code_checks_explicitly_instead_of_asserting():
-    """``assert`` vanishes under ``python -O``: a check that matters raises a proper exception."""
-    offenders = []
-    for path, tree in python_files():
-        if path.relative_to(ROOT).parts[0] in NOT_YET_ASSERT_FREE:
-            continue
-        offenders += [
-            f"{path.relative_to(ROOT)}:{n.lineno}" for n in ast.walk(tree) if isinstance(n, ast.Assert)
-        ]
-    assert not offenders, offenders

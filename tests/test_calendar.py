@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from yizhan.accounts.testing import login_with_second_factor
 from yizhan.audit.models import AuditLog
 from yizhan.core import services
 from yizhan.core.calendar import deadline, missing_schedule_year
@@ -180,7 +181,7 @@ def test_the_staff_page_calculates_and_lists_the_sources(client, users):
 
 
 def test_the_system_administrator_enters_the_notice_in_the_staff_ui(client, users):
-    client.force_login(users["sysadmin"])
+    login_with_second_factor(client, users["sysadmin"])
     form = client.get("/staff/calendar/2027/").content.decode()
     assert "2027-02-05 休 春节" in form  # pre-filled with the holidays fixed by law
     response = client.post(

@@ -56,10 +56,11 @@ def _private_names(importer: str, imported: str, line_number: int) -> list[str]:
 class PublicNamesContract(Contract):
     """Imports between two of ``apps`` must target a public module and a public name."""
 
-    apps = fields.ListField(subfield=fields.StringField())
-    public_modules = fields.ListField(subfield=fields.StringField())
-    entry_modules = fields.ListField(subfield=fields.StringField())
-    assemblers = fields.ListField(subfield=fields.StringField())
+    # import-linter fills each field with the parsed list when the contract is built
+    apps: list[str] = fields.ListField(subfield=fields.StringField())  # type: ignore[assignment]
+    public_modules: list[str] = fields.ListField(subfield=fields.StringField())  # type: ignore[assignment]
+    entry_modules: list[str] = fields.ListField(subfield=fields.StringField())  # type: ignore[assignment]
+    assemblers: list[str] = fields.ListField(subfield=fields.StringField())  # type: ignore[assignment]
 
     def _app_of(self, module: str) -> str | None:
         for app in self.apps:

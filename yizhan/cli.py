@@ -5,6 +5,8 @@ yizhan demo --matters N     build the demo district with N matters
 yizhan serve                web server + background worker (what `make run` starts)
 yizhan worker               background worker with the periodic scheduler
 yizhan laws import          import the statute corpus (idempotent)
+yizhan audit verify         check the audit's hash chain and append-only triggers
+yizhan token issue|revoke|list   integration tokens
 yizhan <any Django command>
 """
 

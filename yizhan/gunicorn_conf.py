@@ -5,6 +5,19 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from gunicorn.http import wsgi as _gunicorn_wsgi
+
+# No ``Server`` banner: gunicorn has no setting for it, so its response drops the line it would
+# write (the configuration module is loaded by the master before it forks the workers).
+_default_headers = _gunicorn_wsgi.Response.default_headers
+
+
+def _headers_without_server(self: Any) -> list[str]:
+    return [line for line in _default_headers(self) if not line.lower().startswith("server:")]
+
+
+_gunicorn_wsgi.Response.default_headers = _headers_without_server  # type: ignore[method-assign]
+
 
 def _warm() -> None:
     from django.db import connection

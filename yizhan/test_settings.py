@@ -1,6 +1,7 @@
 """Settings for the test suite: fixed throw-away keys, fast hashing, tasks run inline."""
 
 import os
+from pathlib import Path
 
 # These keys protect nothing: they exist only inside test databases that are thrown away.
 os.environ.setdefault("YIZHAN_SECRET_KEY", "test-only-secret-key-not-for-production-0123456789")
@@ -17,6 +18,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = DATA_DIR / "test-media"
+MEDIA_ROOT = Path(os.environ.get("YIZHAN_MEDIA_ROOT") or DATA_DIR / "test-media")
 STATUTE_INDEX_DIR = DATA_DIR / "test-index" / "statutes"
 PUBLIC_RATE_PER_SECOND = 1000
+QUERY_CODE_RATE = "100000/m"  # the tests that check the limits lower it
+LOGIN_RATE = "100000/m"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("staff/ledgers/", include("yizhan.ledgers.urls")),
     path("staff/legal-aid/", include("yizhan.legalaid.urls")),
     path("staff/orgs/", include("yizhan.orgs.urls")),
+    path("staff/sms/", include("yizhan.sms.urls")),
     path("staff/", include("yizhan.core.urls")),
     path("staff/", include("yizhan.matters.urls")),
     path("api/v1/", api.urls),

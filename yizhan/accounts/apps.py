@@ -8,8 +8,18 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号与权限")
 
     def ready(self) -> None:
+        from django.conf import settings
+        from django.core.exceptions import ImproperlyConfigured
         from django.db.models.signals import post_migrate
 
+        from yizhan.accounts.roles import ROLE_BY_CODE
+
+        unknown = set(settings.TOTP_REQUIRED_ROLES) - set(ROLE_BY_CODE)
+        if unknown:
+            raise ImproperlyConfigured(
+                f"YIZHAN_TOTP_REQUIRED_ROLES names unknown roles {sorted(unknown)};"
+                f" known: {sorted(ROLE_BY_CODE)}"
+            )
         post_migrate.connect(_sync_roles, dispatch_uid="yizhan_sync_roles")
         from yizhan.accounts import signals  # noqa: F401 - connects the login audit receivers
 

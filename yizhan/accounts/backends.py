@@ -1,4 +1,8 @@
-"""Login with lockout: after N failed attempts the account is locked for M minutes (SPEC §12)."""
+"""Login with lockout: after N failed attempts the account is locked for M minutes (SPEC §12).
+
+The count is kept by one atomic UPDATE per failure (no read-modify-write), so parallel guesses are all
+counted; the per-address throttle of the login form is ``accounts.views`` (django-ratelimit).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Case, F, Q, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -46,10 +51,20 @@ class LockoutModelBackend(ModelBackend):
             if user.failed_logins:
                 User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
             return user
-        failures = user.failed_logins + 1
-        locked_until = None
-        if failures >= settings.LOCKOUT_MAX_FAILURES:
-            locked_until = timezone.now() + datetime.timedelta(minutes=settings.LOCKOUT_MINUTES)
-            failures = 0
-        User.objects.filter(pk=user.pk).update(failed_logins=failures, locked_until=locked_until)
+        record_failure(user.pk)
         return None
+
+    def user_can_authenticate(self, user: Any) -> bool:
+        """Active accounts only, and never the system account (``accounts.services.system_user``)."""
+        return super().user_can_authenticate(user) and not getattr(user, "is_system", False)
+
+
+def record_failure(user_pk: int) -> None:
+    """Count a failed login in the database itself; the failure that reaches the limit locks the
+    account and starts the count again."""
+    reaches = Q(failed_logins__gte=settings.LOCKOUT_MAX_FAILURES - 1)
+    until = timezone.now() + datetime.timedelta(minutes=settings.LOCKOUT_MINUTES)
+    User.objects.filter(pk=user_pk).update(
+        failed_logins=Case(When(reaches, then=Value(0)), default=F("failed_logins") + 1),
+        locked_until=Case(When(reaches, then=Value(until)), default=F("locked_until")),
+    )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 from functools import cached_property
 
-from django.contrib.auth.models import AbstractUser
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,11 +31,22 @@ class User(AbstractUser):
     failed_logins = models.PositiveSmallIntegerField(default=0, editable=False)
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
     password_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    is_system = models.BooleanField(
+        _("系统账号"),
+        default=False,
+        editable=False,
+        help_text=_("定时任务等自动操作以“系统”的名义记录；该账号不能登录。"),
+    )
 
     class Meta:
         verbose_name = _("账号")
         verbose_name_plural = _("账号")
         permissions = [("manage_accounts", _("管理账号与授权"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_system"], condition=models.Q(is_system=True), name="accounts_one_system_user"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -58,6 +71,13 @@ class User(AbstractUser):
     @cached_property
     def role_codes(self) -> frozenset[str]:
         return frozenset(self.groups.values_list("name", flat=True))
+
+    @property
+    def is_administrator(self) -> bool:
+        """Holds one of the three administrator roles (三员): never opens business records."""
+        from yizhan.accounts.roles import ADMINISTRATOR_ROLES
+
+        return bool(self.role_codes & set(ADMINISTRATOR_ROLES))
 
 
 def _hash_token(raw: str) -> str:
@@ -85,8 +105,8 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=12, editable=False)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-    expires_at = models.DateTimeField(_("有效期至"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField(_("有效期至"))
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
@@ -99,46 +119,50 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @classmethod
-    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+    def issue(cls, user: User, name: str, *, days: int | None = None) -> tuple[ApiToken, str]:
+        """A new token valid for ``days`` (``settings.API_TOKEN_DAYS`` by default). Prefer
+        ``accounts.services.do_issue_token``, which checks who may hold one and audits the issue."""
         raw = "yz_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=raw[:10], digest=_hash_token(raw))
+        days = settings.API_TOKEN_DAYS if days is None else days
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            prefix=raw[:10],
+            digest=_hash_token(raw),
+            expires_at=timezone.now() + datetime.timedelta(days=days),
+        )
         return token, raw
 
     def revoke(self) -> None:
-        """Revoke through ``save`` so the cached look-ups are invalidated (not ``update()``)."""
+        """Effective at once: ``authenticate`` reads the token from the database on every call."""
         self.revoked_at = timezone.now()
         self.save(update_fields=["revoked_at"])
 
     @classmethod
     def authenticate(cls, raw: str) -> ApiToken | None:
-        """The active token for ``raw``, with its user, unit and region loaded.
+        """The active token for ``raw``, with its user, unit and region loaded — read from the
+        database on every call, so a revocation, an expiry or a deactivated account takes effect at
+        once in every process. Administrators (三员), superusers and the system account hold no token
+        that works: they sign in with a second factor, or not at all."""
+        from yizhan.accounts.roles import ADMINISTRATOR_ROLES
 
-        Cached for 30 seconds (by digest); issuing, revoking or changing a token or its user clears
-        the cache at once where the cache is shared (Redis) and within 30 seconds otherwise.
-        """
-        from yizhan.core.cache import cached
-
-        digest = _hash_token(raw)
-        token: ApiToken | None = cached("tokens", digest, lambda: cls._load(digest), timeout=30)
         now = timezone.now()
-        if (
-            token is None
-            or token.revoked_at is not None
-            or (token.expires_at is not None and token.expires_at <= now)
-            or not token.user.is_active
-        ):
-            return None
-        from django.core.cache import cache
-
-        if cache.add(f"yz:token-used:{token.pk}", 1, 60):  # record use at most once a minute
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        return token
-
-    @classmethod
-    def _load(cls, digest: str) -> ApiToken | None:
-        return (
+        administrator = Group.objects.filter(user=models.OuterRef("user_id"), name__in=ADMINISTRATOR_ROLES)
+        token = (
             cls.objects.active()
+            .filter(
+                digest=_hash_token(raw),
+                user__is_active=True,
+                user__is_superuser=False,
+                user__is_system=False,
+            )
+            .exclude(models.Exists(administrator))
             .select_related("user", "user__unit", "user__unit__region")
-            .filter(digest=digest)
             .first()
         )
+        if token is None:
+            return None
+        if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # at most once a minute
+            token.last_used_at = now
+        return token

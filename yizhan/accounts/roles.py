@@ -38,6 +38,7 @@ LEGAL_AID_CONFIGURE = "legalaid.configure_standards"
 LEGAL_AID_OBJECTION = "legalaid.decide_objection"
 MANAGE_USERS = "accounts.manage_accounts"
 VIEW_AUDIT = "audit.view_audit_log"
+MANAGE_SMS = "sms.manage_sms"
 
 
 def _crud(app: str, *models: str, actions: tuple[str, ...] = ("add", "change", "view")) -> tuple[str, ...]:
@@ -136,7 +137,7 @@ ROLES: tuple[Role, ...] = (
         (SUPERVISE, VIEW_LEDGERS, EXPORT_LEDGERS, MANAGE_TIME_LIMITS, REVIEW_CASE),
     ),
     # 三员: separated duties
-    Role("system_admin", _("系统管理员"), (*ORG_ADMIN, *CONFIG_ADMIN)),
+    Role("system_admin", _("系统管理员"), (*ORG_ADMIN, *CONFIG_ADMIN, MANAGE_SMS)),
     Role(
         "security_admin",
         _("安全保密管理员"),
@@ -165,3 +166,51 @@ def sync_roles() -> None:
     for role in ROLES:
         group, _created = Group.objects.get_or_create(name=role.code)
         group.permissions.set([by_name[name] for name in role.permissions])
+
+
+# --- 三员分立: separation of the three administrators' duties ------------------------------------------
+
+#: the system administrator runs the system, the security administrator grants roles, the auditor
+#: reads the audit log; one person holds at most one of them, and no other role beside it
+ADMINISTRATOR_ROLES = ("system_admin", "security_admin", "auditor")
+#: roles whose work is on the administration screens (/admin/): their accounts get ``is_staff``
+ADMIN_SITE_ROLES = (*ADMINISTRATOR_ROLES, "district_manager")
+#: what an administrator may open besides the public pages: never the business records (matters,
+#: legal-aid cases, ledgers, the staff API); the system administrator's own staff pages are the
+#: working-day calendar, the directory of units and the SMS gateway (templates, signature, send log)
+ADMINISTRATOR_PATHS = (
+    "/admin/",
+    "/accounts/",
+    "/staff/calendar/",
+    "/staff/orgs/",
+    "/staff/sms/",
+    "/staff/notifications/",
+    "/api/v1/docs",
+    "/api/v1/openapi.json",
+)
+
+
+class GrantRefused(Exception):
+    """A role grant outside the policy; ``message`` says why in Chinese."""
+
+    def __init__(self, message: StrOrPromise) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
+
+
+def check_grant(*, actor_pk: object, target_pk: object, target_is_superuser: bool, codes: set[str]) -> None:
+    """The policy of a role grant (raises ``GrantRefused``): a known role only; never to oneself;
+    never to a superuser (made with the command line only); at most one administrator role, and an
+    administrator holds no business role (so none of the three opens business records)."""
+    unknown = codes - set(ROLE_BY_CODE)
+    if unknown:
+        raise GrantRefused(_("没有这些角色：%(codes)s") % {"codes": "、".join(sorted(unknown))})
+    if actor_pk is not None and actor_pk == target_pk:
+        raise GrantRefused(_("不能给自己授权或取消自己的角色，请由另一位安全保密管理员办理。"))
+    if target_is_superuser:
+        raise GrantRefused(_("超级用户只能通过命令行管理。"))
+    administrator = codes & set(ADMINISTRATOR_ROLES)
+    if len(administrator) > 1:
+        raise GrantRefused(_("系统管理员、安全保密管理员、安全审计员三种角色不能由同一人兼任（三员分立）。"))
+    if administrator and len(codes) > 1:
+        raise GrantRefused(_("系统管理员、安全保密管理员、安全审计员不能同时担任业务角色（三员分立）。"))

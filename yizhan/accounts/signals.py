@@ -8,8 +8,9 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from yizhan.accounts.models import ApiToken, User
+from yizhan.accounts.models import User
 from yizhan.audit import services as audit
 from yizhan.audit.models import AuditAction
 from yizhan.core.cache import bump_on_change
@@ -43,15 +44,10 @@ m2m_changed.connect(
 m2m_changed.connect(_bump_perms, sender=Group.permissions.through, weak=False, dispatch_uid="yz-perms-group")
 post_save.connect(_bump_perms, sender=User, weak=False, dispatch_uid="yz-perms-user-save")
 
-# a token revoked or its user deactivated: cached token look-ups are stale
-_bump_tokens = bump_on_change("tokens")
-for _model in (ApiToken, User):
-    post_save.connect(
-        _bump_tokens, sender=_model, weak=False, dispatch_uid=f"yz-tokens-{_model.__name__}-save"
-    )
-    post_delete.connect(
-        _bump_tokens, sender=_model, weak=False, dispatch_uid=f"yz-tokens-{_model.__name__}-delete"
-    )
+# whether an account enrolled a second factor (asked by SecondFactorMiddleware on every request)
+_bump_otp = bump_on_change("otp-devices")
+post_save.connect(_bump_otp, sender=TOTPDevice, weak=False, dispatch_uid="yz-otp-device-save")
+post_delete.connect(_bump_otp, sender=TOTPDevice, weak=False, dispatch_uid="yz-otp-device-delete")
 
 # whether a unit has handler accounts (units without them are recorded for by their dispatcher)
 _bump_orgs = bump_on_change("orgs")

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 
+from yizhan.core.clientip import client_ip
+
 
 @dataclass(frozen=True)
 class RequestContext:
@@ -23,17 +25,6 @@ _current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar
 
 def current_request_context() -> RequestContext | None:
     return _current.get()
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # Behind a reverse proxy set YIZHAN_TRUST_X_FORWARDED_FOR; by default only REMOTE_ADDR is trusted.
-    from django.conf import settings
-
-    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR")
 
 
 class RequestContextMiddleware:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from yizhan.core.chain import AppendOnlyError, ChainedModel
 
 
 class AuditAction(models.TextChoices):
@@ -20,12 +23,11 @@ class AuditAction(models.TextChoices):
     GRANT = "grant", _("授权")
 
 
-class AppendOnlyError(Exception):
-    pass
+class AuditLog(ChainedModel):
+    """One audited act. Rows are chained by hash (``core.chain``) and refused UPDATE and DELETE by
+    database triggers (migration 0003)."""
 
-
-class AuditLog(models.Model):
-    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -45,13 +47,21 @@ class AuditLog(models.Model):
         permissions = [("view_audit_log", _("查阅审计日志"))]
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
+    CHAIN_FIELDS = (
+        "at",
+        "actor",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "changes",
+        "ip",
+        "request_id",
+    )
+
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("audit log rows cannot be changed")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("audit log rows cannot be deleted")
+__all__ = ["AppendOnlyError", "AuditAction", "AuditLog"]

@@ -5,6 +5,7 @@
 - ``Forbidden``      → 403, the role does not allow the action
 - ``NotFound``       → 404, also for records outside the user's jurisdiction (no existence leak)
 - ``Conflict``       → 409, e.g. an idempotency key reused with another body
+- ``UnsupportedMediaType`` → 415, a JSON body sent under another Content-Type
 """
 
 from __future__ import annotations
@@ -47,3 +48,8 @@ class Forbidden(DomainError):
 class NotFound(DomainError):
     status = 404
     code = "not_found"
+
+
+class UnsupportedMediaType(DomainError):
+    status = 415
+    code = "unsupported_media_type"

@@ -1,20 +1,29 @@
-"""Rate limits on anonymous public endpoints (SPEC §11: by default 20 requests a second per client).
+"""Rate limits on anonymous public endpoints (SPEC §11: by default 20 requests a second per client),
+and a stricter one on look-ups by query code (``settings.QUERY_CODE_RATE``, 30 a minute): a query code
+is a secret of 12 digits, and guessing them must stay slow.
 
-django-ratelimit counts in the cache; with several processes set ``YIZHAN_REDIS_URL`` so they share
-one count. A client over the limit gets 429 with a Chinese message (pages) or the API error shape.
+django-ratelimit counts in the cache named by ``RATELIMIT_USE_CACHE`` — the database cache by default,
+Redis with ``YIZHAN_REDIS_URL`` — so every process (gunicorn workers, servers) shares one count. The
+client is ``core.clientip.client_ip`` (``RATELIMIT_IP_META_KEY``). A client over the limit gets 429
+with a Chinese message (pages) or the API error shape.
 """
 
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
+
+#: every look-up by query code: the portal's status and rating pages, the QR short link, the API
+QUERY_CODE_PATH = re.compile(r"^/(?:api/v1/)?(?:track|t)/[^/]+")
 
 
 def _rate(group: str, request: HttpRequest) -> str:
@@ -41,6 +50,10 @@ class RateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if QUERY_CODE_PATH.match(request.path) and is_ratelimited(
+            request, group="query-code", key="ip", rate=settings.QUERY_CODE_RATE, increment=True
+        ):
+            return too_many(request, retry_after=60)
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
@@ -49,7 +62,12 @@ class RateLimitMiddleware:
         return None
 
 
-def too_many(request: HttpRequest, *args: Any) -> HttpResponse:
-    response = HttpResponse(_(MESSAGE), status=429, content_type="text/plain; charset=utf-8")
-    response["Retry-After"] = "1"
+def too_many(request: HttpRequest, *args: Any, retry_after: int = 1) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        from yizhan.core.http.errors import error_response
+
+        response = error_response(429, "rate_limited", _(MESSAGE))
+    else:
+        response = HttpResponse(_(MESSAGE), status=429, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(retry_after)
     return response

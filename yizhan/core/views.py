@@ -69,7 +69,7 @@ def holiday_notice(request: HttpRequest, year: int) -> HttpResponse:
                 )
                 return redirect("core:calendar")
     else:
-        initial = {"year": year}
+        initial: dict[str, object] = {"year": year}
         if notice is not None:
             lines = [
                 f"{d.date} {'班' if d.is_workday else '休'} {d.note}".rstrip() for d in notice.days.all()

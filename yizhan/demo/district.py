@@ -570,26 +570,50 @@ def _accounts(district: District, password: str | None) -> None:
 
 
 def _rosters(district: District, rng: random.Random) -> None:
-    """One week of window duty at the centre, the hotline around the clock, and 局长驻窗口."""
+    """The current week: the centre's front desk and the duty lawyers' window, the hotline around the
+    clock, and 局长驻窗口. The front-desk clerk has a roster profile, so what reaches the centre online
+    goes to her while she is on duty (``matters.selectors.duty_clerk``)."""
     from django.utils import timezone
 
-    monday = datetime.date(2026, 11, 23)
+    today = timezone.localdate()
+    monday = today - datetime.timedelta(days=today.weekday())
     people = list(Person.objects.filter(role=PersonRole.LAWYER)[:7])
     shifts = []
     tz = timezone.get_current_timezone()
-    window = district.center.windows.filter(kind=WindowKind.CONSULTATION).first()
+    front_desk = district.center.windows.filter(kind=WindowKind.CONSULTATION).first()
+    lawyers_window = district.center.windows.filter(name="律师值班").first() or front_desk
+    clerk = Person.objects.create(
+        name=district.users["clerk"].full_name,
+        role=PersonRole.CLERK,
+        org=district.center,
+        title="窗口工作人员",
+        user=district.users["clerk"],
+        is_public=False,
+    )
+    # the other front-desk accounts get roster profiles too, so that a manager can put them on duty
+    for username, unit in (("clerk2", district.stations[0]), ("volunteer", district.center)):
+        account = district.users[username]
+        Person.objects.create(
+            name=account.full_name,
+            role=PersonRole.CLERK if username != "volunteer" else PersonRole.VOLUNTEER,
+            org=unit,
+            title="窗口工作人员" if username != "volunteer" else "窗口志愿者",
+            user=account,
+            is_public=False,
+        )
     for day in range(5):
         date = monday + datetime.timedelta(days=day)
-        shifts.append(
-            DutyShift(
-                org=district.center,
-                kind=DutyKind.WINDOW,
-                window=window,
-                person=people[day % len(people)],
-                starts_at=datetime.datetime.combine(date, datetime.time(8, 30), tz),
-                ends_at=datetime.datetime.combine(date, datetime.time(18, 0), tz),
+        for person, window in ((clerk, front_desk), (people[day % len(people)], lawyers_window)):
+            shifts.append(
+                DutyShift(
+                    org=district.center,
+                    kind=DutyKind.WINDOW,
+                    window=window,
+                    person=person,
+                    starts_at=datetime.datetime.combine(date, datetime.time(8, 30), tz),
+                    ends_at=datetime.datetime.combine(date, datetime.time(18, 0), tz),
+                )
             )
-        )
     for day in range(7):
         for start in (0, 8, 16):
             date = monday + datetime.timedelta(days=day)
@@ -616,7 +640,7 @@ def _rosters(district: District, rng: random.Random) -> None:
         DutyShift(
             org=district.center,
             kind=DutyKind.LEADER_AT_WINDOW,
-            window=window,
+            window=front_desk,
             person=leader,
             starts_at=datetime.datetime.combine(monday + datetime.timedelta(days=2), datetime.time(9), tz),
             ends_at=datetime.datetime.combine(monday + datetime.timedelta(days=2), datetime.time(11, 30), tz),

@@ -2,8 +2,6 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from yizhan.audit import services as audit
-from yizhan.audit.models import AuditAction
 from yizhan.knowledge.models import Article, CorpusImport, Faq, Law
 
 
@@ -77,5 +75,4 @@ class FaqAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
-        audit.record(AuditAction.UPDATE if change else AuditAction.CREATE, obj, actor=request.user)
+        super().save_model(request, obj, form, change)  # audited by the admin site (core.admin_site)

@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 
 from yizhan.core.errors import InvalidInput
 from yizhan.core.ratelimit import public_limit
-from yizhan.knowledge import cases, services
+from yizhan.knowledge import selectors, services
 
 public_router = Router(tags=["法律知识"])
 staff_router = Router(tags=["法律知识"])
@@ -102,7 +102,7 @@ ERROR_EXAMPLE = {
 
 def _examples(ok: dict[str, Any], bad: dict[str, Any] | None = None) -> dict[str, Any]:
     """OpenAPI response examples: the 200 answer and, where it applies, the 422 error shape."""
-    responses: dict[str, Any] = {200: {"description": "OK", "content": {"application/json": {"example": ok}}}}
+    responses: dict[int, Any] = {200: {"description": "OK", "content": {"application/json": {"example": ok}}}}
     if bad is not None:
         responses[422] = {"description": "输入有误", "content": {"application/json": {"example": bad}}}
     return {"responses": responses}
@@ -263,7 +263,7 @@ def list_cases(request: HttpRequest, q: str = "", limit: int = 20) -> list[dict[
             "published_at": c.published_at,
             "statutes": [str(a) for a in c.statutes.all()],
         }
-        for c in cases.published_cases(q[:200]).prefetch_related("statutes__law")[:limit]
+        for c in selectors.published_cases(q[:200]).prefetch_related("statutes__law")[:limit]
     ]
 
 
@@ -277,7 +277,7 @@ def list_faq(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:
             "answer": f.answer,
             "statutes": [str(a) for a in f.statutes.all()],
         }
-        for f in cases.published_faqs(q[:200]).prefetch_related("statutes__law")[:50]
+        for f in selectors.published_faqs(q[:200]).prefetch_related("statutes__law")[:50]
     ]
 
 
@@ -292,4 +292,4 @@ def monthly(request: HttpRequest, month: str) -> dict[str, Any]:
         raise InvalidInput(
             gettext("月份格式应为 YYYY-MM。"), fields={"month": gettext("月份格式应为 YYYY-MM，如 2026-11。")}
         ) from None
-    return {"month": start.strftime("%Y-%m"), "units": cases.monthly_counts(request.user, start)}  # type: ignore[arg-type]
+    return {"month": start.strftime("%Y-%m"), "units": selectors.monthly_counts(request.user, start)}  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from yizhan.knowledge.engine.corpus import IN_FORCE, NOT_YET_IN_FORCE
+from statute_engine.corpus import IN_FORCE, NOT_YET_IN_FORCE
 
 
 class Law(models.Model):
@@ -141,8 +141,12 @@ class TypicalCase(models.Model):
         return self.title
 
 
+#: the longest FAQ question (the edit form and the service check it too)
+FAQ_QUESTION_MAX = 200
+
+
 class Faq(models.Model):
-    question = models.CharField(_("问题"), max_length=200)
+    question = models.CharField(_("问题"), max_length=FAQ_QUESTION_MAX)
     answer = models.TextField(_("解答"))
     statutes = models.ManyToManyField(Article, verbose_name=_("依据法条"), blank=True, related_name="faqs")
     published = models.BooleanField(_("已发布"), default=False)

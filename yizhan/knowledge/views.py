@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from yizhan.accounts.roles import REVIEW_CASE
 from yizhan.core.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
 from yizhan.core.forms import apply_errors
 from yizhan.core.ratelimit import public_limit
-from yizhan.knowledge import cases, selectors, services
-from yizhan.knowledge.models import CaseStatus
+from yizhan.knowledge import selectors, services
+from yizhan.knowledge.models import FAQ_QUESTION_MAX, CaseStatus
 
 
 class SearchForm(forms.Form):
@@ -50,11 +51,11 @@ def _one_box(request: HttpRequest, *, staff: bool) -> dict[str, Any]:
     except InvalidInput as error:
         apply_errors(form, error)
     context["named_laws"] = services.laws_named(q)
-    context["faqs"] = cases.published_faqs(q)[:5]
+    context["faqs"] = selectors.published_faqs(q)[:5]
     if staff:
-        context["cases"] = cases.search_visible_cases(_staff(request), q)[:10]
+        context["cases"] = selectors.search_visible_cases(_staff(request), q)[:10]
     else:
-        context["cases"] = cases.published_cases(q)[:5]
+        context["cases"] = selectors.published_cases(q)[:5]
         context["guide"] = services.guide(q)
     return context
 
@@ -155,7 +156,7 @@ def _staff(request: HttpRequest) -> Any:
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
-    cases_qs = cases.visible_cases(user).order_by("-created_at")
+    cases_qs = selectors.visible_cases(user).order_by("-created_at")
     status = request.GET.get("status") or ""
     if status:
         cases_qs = cases_qs.filter(status=status)
@@ -170,8 +171,8 @@ def case_new(request: HttpRequest) -> HttpResponse:
     form = CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            case = cases.create_case(
-                _staff(request), title=form.cleaned_data["title"], body=form.cleaned_data["body"]
+            case = services.do_create_case(
+                title=form.cleaned_data["title"], body=form.cleaned_data["body"], actor=_staff(request)
             )
         except Forbidden as error:
             raise PermissionDenied(error.message) from error
@@ -187,7 +188,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
 @require_POST
 def case_from_matter(request: HttpRequest, number: str) -> HttpResponse:
     try:
-        case = cases.case_from_matter(_staff(request), number)
+        case = services.do_create_case_from_matter(number, actor=_staff(request))
     except NotFound as error:
         raise Http404(error.message) from error
     except (IllegalTransition, Forbidden) as error:
@@ -201,30 +202,30 @@ def case_from_matter(request: HttpRequest, number: str) -> HttpResponse:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _staff(request)
     try:
-        case = cases.access_case(user, pk)
+        case = selectors.access_case(user, pk)
     except NotFound as error:
         raise Http404(error.message) from error
     action = request.POST.get("action", "") if request.method == "POST" else ""
     form = CaseEditForm(
         request.POST if action == "save" else None,
-        initial={"title": case.title, "body": case.body, "statutes": cases.statute_citations(case)},
+        initial={"title": case.title, "body": case.body, "statutes": selectors.statute_citations(case)},
     )
     if request.method == "POST":
         try:
             if action == "save" and form.is_valid():
-                cases.edit_case(
+                services.do_edit_case(
                     case,
-                    user,
                     title=form.cleaned_data["title"],
                     body=form.cleaned_data["body"],
                     statutes=form.cleaned_data["statutes"],
+                    actor=user,
                 )
             elif action == "submit":
-                cases.submit_case(case, user)
+                services.do_submit_case(case, actor=user)
             elif action == "publish":
-                cases.publish_case(case, user)
+                services.do_publish_case(case, actor=user)
             elif action == "return":
-                cases.return_case(case, user, request.POST.get("reason", ""))
+                services.do_return_case(case, request.POST.get("reason", ""), actor=user)
             elif action != "save":
                 raise Http404
         except NotFound as error:
@@ -242,11 +243,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "knowledge/case.html",
         {
             "case": case,
-            "removed": cases.removed_summary(case),
+            "removed": selectors.removed_summary(case),
             "form": form,
-            "can_review": user.has_perm(cases.REVIEW),
+            "can_review": user.has_perm(REVIEW_CASE),
             "can_edit": case.status in (CaseStatus.DRAFT, CaseStatus.RETURNED)
-            or (case.status == CaseStatus.SUBMITTED and user.has_perm(cases.REVIEW)),
+            or (case.status == CaseStatus.SUBMITTED and user.has_perm(REVIEW_CASE)),
         },
     )
 
@@ -254,13 +255,13 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def monthly(request: HttpRequest) -> HttpResponse:
     month = _month(request.GET.get("month")) or timezone.localdate().replace(day=1)
-    rows = cases.monthly_counts(_staff(request), month)
+    rows = selectors.monthly_counts(_staff(request), month)
     return render(request, "knowledge/monthly.html", {"rows": rows, "month": month})
 
 
 class FaqForm(forms.Form):
     question = forms.CharField(
-        label=_("问题"), max_length=200, help_text=_("用群众的话写，如：老板拖欠工资怎么办？")
+        label=_("问题"), max_length=FAQ_QUESTION_MAX, help_text=_("用群众的话写，如：老板拖欠工资怎么办？")
     )
     answer = forms.CharField(label=_("解答"), widget=forms.Textarea(attrs={"rows": 8}), max_length=5000)
     statutes = forms.CharField(
@@ -275,7 +276,7 @@ class FaqForm(forms.Form):
 @login_required
 def faq_list(request: HttpRequest) -> HttpResponse:
     try:
-        faqs = cases.manageable_faqs(_staff(request))
+        faqs = selectors.manageable_faqs(_staff(request))
     except Forbidden as error:
         raise PermissionDenied(error.message) from error
     page = Paginator(faqs, 30).get_page(request.GET.get("page"))
@@ -287,7 +288,7 @@ def faq_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Write or edit an FAQ entry; the statutes are given as citations and checked against the corpus."""
     user = _staff(request)
     try:
-        faq = cases.manageable_faqs(user).filter(pk=pk).first() if pk else None
+        faq = selectors.manageable_faqs(user).filter(pk=pk).first() if pk else None
     except Forbidden as error:
         raise PermissionDenied(error.message) from error
     if pk and faq is None:
@@ -296,7 +297,7 @@ def faq_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         {
             "question": faq.question,
             "answer": faq.answer,
-            "statutes": cases.statute_citations(faq),
+            "statutes": selectors.statute_citations(faq),
             "published": faq.published,
         }
         if faq
@@ -305,13 +306,13 @@ def faq_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = FaqForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = cases.save_faq_citing(
-                user,
+            saved = services.do_save_faq_citing(
                 question=form.cleaned_data["question"],
                 answer=form.cleaned_data["answer"],
                 citations=form.cleaned_data["statutes"],
                 published=form.cleaned_data["published"],
                 faq=faq,
+                actor=user,
             )
         except Forbidden as error:
             raise PermissionDenied(error.message) from error
@@ -327,7 +328,7 @@ def faq_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 def public_case(request: HttpRequest, pk: int) -> HttpResponse:
-    case = cases.published_cases().filter(pk=pk).first()
+    case = selectors.published_cases().filter(pk=pk).first()
     if case is None:
         raise Http404(_("案例不存在。"))
     return render(request, "knowledge/public_case.html", {"case": case})

@@ -1,7 +1,8 @@
 """Scoped reads of the ledgers, for the pages, the exports, the API and other modules.
 
-``ledger_rows(user, key, filters)`` is the one entry point. It checks the right to read ledgers,
-validates the filters (``filters.clean_filters``), narrows the ledger's rows (declared in
+``ledger_rows(user, key, filters)`` is the one entry point to the rows (``my_exports``,
+``access_export`` and ``describe_export`` read a user's background exports). It checks the right to
+read ledgers, validates the filters (``filters.clean_filters``), narrows the ledger's rows (declared in
 ``catalogue``, always from ``visible_matters(user)``, so jurisdiction applies) and returns a
 ``LedgerResult``: the columns, the total and a lazy row iterator that reads the needed fields with
 ``values_list`` in chunks (a handful of queries per 1,000 rows, whatever the size of the ledger), so
@@ -25,10 +26,11 @@ from django.utils.translation import gettext as _
 
 from yizhan.accounts import roles
 from yizhan.accounts.models import User
-from yizhan.core.errors import Forbidden
+from yizhan.core.errors import Forbidden, InvalidInput, NotFound
 from yizhan.ledgers.catalogue import LEDGERS, REQUESTER_FIELDS, Ledger, get_ledger
 from yizhan.ledgers.columns import Column, Record, Row
 from yizhan.ledgers.filters import LedgerFilters, clean_filters
+from yizhan.ledgers.models import LedgerExport
 from yizhan.matters.models import PartyRole, Requester, RequesterGroup, SpecialGroup
 
 #: rows read per query (and per prefetch of the requesters) when iterating a ledger
@@ -121,6 +123,39 @@ class LedgerResult:
             if len(chunk) >= chunk_size:
                 yield from flush()
         yield from flush()
+
+
+# --- exports made in the background ("我的导出") ------------------------------------------------------
+
+
+def my_exports(user: User) -> QuerySet[LedgerExport]:
+    """The background exports ``user`` asked for, newest first. Nobody sees another person's exports,
+    not even a superior: the file holds the requester's own view of the ledgers.
+
+    Raises ``Forbidden`` without ``ledgers.export_ledgers``.
+    """
+    if not user.has_perm(roles.EXPORT_LEDGERS):
+        raise Forbidden(_("您的账号没有导出台帐的权限。"))
+    return LedgerExport.objects.filter(exported_by=user, background=True).order_by("-exported_at", "-pk")
+
+
+def access_export(user: User, export_id: int) -> LedgerExport:
+    """One of ``user``'s background exports; ``NotFound`` for a missing one and, alike, for anybody
+    else's (no existence leak); ``Forbidden`` without ``ledgers.export_ledgers``."""
+    export = my_exports(user).filter(pk=export_id).first()
+    if export is None:
+        raise NotFound(_("导出记录不存在或已过期。"))
+    return export
+
+
+def describe_export(user: User, export: LedgerExport) -> str:
+    """The filters of an export in words, as its file's heading says them (「登记日期：… ；渠道：热线」);
+    filters that no longer validate (a unit since moved out of scope) are listed as recorded."""
+    ledger = get_ledger(export.ledger)
+    try:
+        return clean_filters(user, ledger, export.filters).describe(ledger)
+    except InvalidInput:
+        return "；".join(f"{name}={value}" for name, value in sorted(export.filters.items()))
 
 
 def _filtered(ledger: Ledger, qs: QuerySet[Any], filters: LedgerFilters) -> QuerySet[Any]:

@@ -1,5 +1,7 @@
-"""Staff pages for the six ledgers. Thin: rows come from ``selectors.ledger_rows``, files from
-``services.do_export_ledger``; these functions only read the query string and render."""
+"""Staff pages for the six ledgers and 「我的导出」. Thin: rows come from ``selectors.ledger_rows``,
+files from ``services.do_export_ledger`` (at once, or as a background job whose file the requester
+downloads later through ``services.do_download_ledger_export``); these functions only read the query
+string and render."""
 
 from __future__ import annotations
 
@@ -9,10 +11,12 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,15 +27,17 @@ from yizhan.accounts import roles
 from yizhan.accounts.models import User
 from yizhan.core.errors import Forbidden, InvalidInput, NotFound
 from yizhan.core.pdf import PdfFontUnavailable
-from yizhan.ledgers import services
+from yizhan.ledgers import selectors, services
 from yizhan.ledgers.catalogue import LEDGERS, Ledger, get_ledger
 from yizhan.ledgers.columns import Column, display
 from yizhan.ledgers.filters import FILTER_LABELS, LedgerFilters, scope_orgs
+from yizhan.ledgers.models import LedgerExport
 from yizhan.ledgers.selectors import LedgerResult, ledger_rows
 from yizhan.matters.models import Channel, LegalDomain, TransferStatus
 from yizhan.matters.states import MatterState
 
 PAGE_SIZE = 50
+EXPORTS_PAGE_SIZE = 20
 DATE_KEYS = ("date_from", "date_to")
 INDEX_FILTERS = ("date_from", "date_to", "org")
 
@@ -48,13 +54,15 @@ def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "ledgers/forbidden.html", {"message": message}, status=403)
 
 
-def _requires(permission: str, message: Callable[[], str]) -> Callable[[Callable[..., HttpResponse]], Any]:
+def _requires(
+    permission: str, message: Callable[[], str]
+) -> Callable[[Callable[..., HttpResponseBase]], Any]:
     """Login required; without ``permission`` a 403 page that says which right is missing."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @login_required
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.has_perm(permission):
                 return _forbidden(request, message())
             try:
@@ -248,6 +256,7 @@ def ledger(request: HttpRequest, key: str) -> HttpResponse:
         "query": _query(filters, params) if filters is not None else "",
         "can_export": user.has_perm(roles.EXPORT_LEDGERS),
         "period": filters.period_text(definition) if filters is not None else "",
+        "inline_max_rows": settings.LEDGER_EXPORT_INLINE_MAX_ROWS,
     }
     template = "ledgers/_table.html" if getattr(request, "htmx", False) else "ledgers/ledger.html"
     return render(request, template, context)
@@ -255,20 +264,82 @@ def ledger(request: HttpRequest, key: str) -> HttpResponse:
 
 @_requires(roles.EXPORT_LEDGERS, _no_export_right)
 def export(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
-    """The ledger as .xlsx or PDF, with the filters of the query string (audited)."""
+    """The ledger as .xlsx or PDF, with the filters of the query string (audited). A long ledger is
+    built in the background: the answer is then 「我的导出」, where the file appears when ready."""
     user = _user(request)
     if key not in LEDGERS or fmt not in services.FORMATS:
         raise Http404(_("台帐或导出格式不存在。"))
     params = _params(request)
     try:
-        file = services.do_export_ledger(key, params, fmt, actor=user)
+        outcome = services.do_export_ledger(key, params, fmt, actor=user)
     except (InvalidInput, PdfFontUnavailable) as exc:
         details = [message for name, message in exc.fields.items() if name != "rows"]
         messages.error(request, " ".join([exc.message, *details]))
         return redirect(f"{reverse('ledgers:ledger', args=[key])}?{_query(None, params)}")
-    response = HttpResponse(file.content, content_type=file.content_type)
+    if not isinstance(outcome, services.ExportFile):
+        messages.success(request, _("正在生成，完成后可在「我的导出」下载。"))
+        return redirect("ledgers:exports")
+    response = HttpResponse(outcome.content, content_type=outcome.content_type)
     response["Content-Disposition"] = (
-        content_disposition_header(as_attachment=True, filename=file.filename) or "attachment"
+        content_disposition_header(as_attachment=True, filename=outcome.filename) or "attachment"
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- 我的导出 ----------------------------------------------------------------------------------------
+
+
+def _export_row(user: User, export: LedgerExport) -> dict[str, Any]:
+    definition = LEDGERS.get(export.ledger)
+    return {
+        "export": export,
+        "title": definition.title if definition is not None else export.ledger,
+        "format": "Excel" if export.file_format == "xlsx" else "PDF",
+        "filters": selectors.describe_export(user, export) if definition is not None else "",
+    }
+
+
+@_requires(roles.EXPORT_LEDGERS, _no_export_right)
+def my_exports(request: HttpRequest) -> HttpResponse:
+    """「我的导出」: the user's background exports, newest first, with their status and, once done, a
+    download link; rows still queued or running refresh themselves (htmx)."""
+    user = _user(request)
+    page = Paginator(selectors.my_exports(user), EXPORTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ledgers/exports.html",
+        {
+            "page": page,
+            "rows": [_export_row(user, export) for export in page.object_list],
+            "retention_days": settings.LEDGER_EXPORT_RETENTION_DAYS,
+        },
+    )
+
+
+@_requires(roles.EXPORT_LEDGERS, _no_export_right)
+def export_row(request: HttpRequest, export_id: int) -> HttpResponse:
+    """One row of 「我的导出」 (what its htmx polling fetches); the whole page without htmx."""
+    user = _user(request)
+    if not getattr(request, "htmx", False):
+        return redirect("ledgers:exports")
+    try:
+        export = selectors.access_export(user, export_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "ledgers/_export_row.html", {"row": _export_row(user, export)})
+
+
+@_requires(roles.EXPORT_LEDGERS, _no_export_right)
+def download_export(request: HttpRequest, export_id: int) -> FileResponse:
+    """The file of a finished background export: only for the person who asked for it (404 for
+    anybody else), audited at every download."""
+    try:
+        stored = services.do_download_ledger_export(export_id, actor=_user(request))
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    response = FileResponse(
+        stored.file, as_attachment=True, filename=stored.filename, content_type=stored.content_type
     )
     response["Cache-Control"] = "no-store"
     return response

@@ -9,29 +9,14 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from yizhan.audit import services as audit
-from yizhan.audit.models import AuditAction
 from yizhan.legalaid.models import HardshipStandard, ScopeExtension
 
 CONFIGURE = "legalaid.configure_standards"
 
 
 class ConfigurationAdmin(admin.ModelAdmin):
-    """Every change to the configuration is audited with its before/after values."""
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        changes = {
-            name: [str(form.initial.get(name, "")), str(form.cleaned_data.get(name, ""))]
-            for name in form.changed_data
-        }
-        super().save_model(request, obj, form, change)
-        audit.record(
-            AuditAction.UPDATE if change else AuditAction.CREATE, obj, actor=request.user, changes=changes
-        )
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        audit.record(AuditAction.DELETE, obj, actor=request.user)
-        super().delete_model(request, obj)
+    """Every change to the configuration is audited with its before/after values by the admin site
+    itself (``core.admin_site``), as every admin change is."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(CONFIGURE)

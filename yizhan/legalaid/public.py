@@ -21,7 +21,7 @@ from yizhan.legalaid import selectors
 from yizhan.legalaid.models import LegalAidCase
 from yizhan.legalaid.states import CaseStage
 from yizhan.matters.models import EventCode, Matter
-from yizhan.matters.public import PublicStatus, Step
+from yizhan.matters.public import PublicContact, PublicOutcome, PublicStatus, Step
 from yizhan.rules import legal_aid as rules
 
 S = CaseStage
@@ -51,6 +51,27 @@ def refine_public_status(sender: Any, *, matter: Matter, status: PublicStatus, *
     status.state_label = case.get_stage_display()
     status.due_date = None  # the statutory dates are the case's (public_summary), not a time limit
     status.guidance = _guidance(case)
+    if status.outcome is not None:
+        _tell_the_case_outcome(case, status.outcome)
+
+
+def _tell_the_case_outcome(case: LegalAidCase, outcome: PublicOutcome) -> None:
+    """The matter's outcome in the case's words: a closed case is done (its matter's outcome
+    "aid granted" would tell the applicant a lawyer is still to be assigned), and the unit to ask is
+    the legal-aid centre, not the station that took the application in."""
+    outcome.contact = PublicContact.of(case.centre)
+    outcome.contact_role = _("有疑问请联系")
+    if case.closed_at is not None:
+        outcome.label = _("法律援助已办结")
+        outcome.summary = _(
+            "承办律师已办结您的法律援助事项，并向法律援助机构提交了结案材料（法律援助法第五十条）。"
+        )
+        outcome.next_steps = [
+            _(
+                "对法律援助服务有意见的，可以向法律援助机构反映；法律援助机构、法律援助人员未依法履行职责的，"
+                "可以向司法行政部门投诉（法律援助法第五十五条）。"
+            )
+        ]
 
 
 def _date(day: datetime.date) -> str:

@@ -107,6 +107,7 @@ class TransitionIn(Schema):
     to_org_id: int | None = Field(None, description="分流：接收单位")
     to_person_id: int | None = None
     service_type: str | None = Field(None, description="分流：事项类型代码")
+    domain: str | None = Field(None, description="分流：法律领域代码（需要更正时）")
     instructions: str = ""
     where_to_go: str = ""
     due_date: datetime.date | None = None
@@ -340,6 +341,7 @@ def take_transition(request: HttpRequest, number: str, code: str, payload: Trans
         data["transfer"] = services.TransferData(
             to_org=to_org,
             service_type=service_type_by_code(payload.service_type) if payload.service_type else None,
+            domain=domain_by_code(payload.domain) if payload.domain else None,
             to_person=person,
             instructions=payload.instructions,
             where_to_go=payload.where_to_go,
@@ -401,6 +403,25 @@ class StepOut(Schema):
     done: bool
 
 
+class ContactOut(Schema):
+    name: str
+    address: str
+    phone: str
+    hours: str
+    guidance: str
+
+
+class OutcomeOut(Schema):
+    code: str = Field(..., examples=["mediated"])
+    label: str = Field(..., examples=["调解成功"])
+    summary: str = Field(..., examples=["经人民调解，双方已达成调解协议。"])
+    by: str = Field(..., description="办理单位", examples=["陈坪街道人民调解委员会"])
+    at: datetime.datetime | None
+    next_steps: list[str] = Field(..., description="下一步怎么办（系统文本，不含个人信息）")
+    contact: ContactOut | None = Field(None, description="可以去哪里（单位的公开信息）")
+    contact_role: str
+
+
 class TrackOut(Schema):
     query_code: str
     service_type: str
@@ -413,6 +434,7 @@ class TrackOut(Schema):
     steps: list[StepOut]
     can_rate: bool
     rated: bool
+    outcome: OutcomeOut | None = Field(None, description="办理结果：办了什么、下一步怎么办（办结后）")
 
 
 class RatingIn(Schema):

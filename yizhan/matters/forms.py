@@ -11,19 +11,22 @@ from django.utils.translation import gettext_lazy as _
 from yizhan.accounts.models import User
 from yizhan.core.forms import DATE_INPUT, DATETIME_INPUT
 from yizhan.lib import pii
+from yizhan.matters import selectors
 from yizhan.matters.models import (
     Channel,
     FeedbackMethod,
     Gender,
     LegalDomain,
+    Matter,
     Outcome,
     PartyRole,
     Satisfaction,
     ServiceType,
     SpecialGroup,
 )
+from yizhan.matters.selectors import TransferHint
 from yizhan.matters.services import RegistrationData, RequesterData, TransferData
-from yizhan.orgs.models import Organization, OrgCategory, Person
+from yizhan.orgs.models import Organization, OrgCategory, OrgKind, Person
 
 
 def _validate_id_number(value: str) -> None:
@@ -114,14 +117,16 @@ class RegistrationForm(forms.Form):
         if units.count() <= 1:
             field.widget = forms.HiddenInput()
         self.fields["service_type"].initial = ServiceType.objects.filter(code="consultation").first()
-        # as the clerk leaves the ID or phone field: validate it and show the person's earlier matters
+        # validate the ID number and phone and show the person's earlier matters
         from django.urls import reverse
 
-        for name in ("id_number", "phone"):
+        # the ID number is checked as it is typed: a wrong check digit (GB 11643) shows at the 18th character
+        triggers = {"id_number": "input changed delay:400ms", "phone": "change"}
+        for name, trigger in triggers.items():
             self.fields[name].widget.attrs.update(
                 {
                     "hx-post": reverse("matters:check_person"),
-                    "hx-trigger": "change",
+                    "hx-trigger": trigger,
                     "hx-target": "#person-check",
                     "hx-include": "[name=id_number],[name=phone]",
                     "autocomplete": "off",
@@ -205,12 +210,22 @@ class AnswerForm(NoteForm):
 
 
 class TransferForm(NoteForm):
-    to_org = OrgChoiceField(label=_("接收单位"), queryset=Organization.objects.none())
-    to_person = forms.ModelChoiceField(
-        label=_("指定承办人员（可选）"), queryset=Person.objects.none(), required=False
+    """分流: the receiving unit is picked from a searchable list with the units suggested for the matter
+    first (the triage's and the service type's kind of unit, nearest to the matter's place); the triage
+    may also correct the legal domain (法律领域)."""
+
+    domain = forms.ModelChoiceField(
+        label=_("法律领域"),
+        queryset=LegalDomain.objects.filter(is_active=True),
+        required=False,
+        help_text=_("登记时选错的，可在分流时更正。"),
     )
     service_type = forms.ModelChoiceField(
         label=_("事项类型"), queryset=ServiceType.objects.filter(is_active=True)
+    )
+    to_org = OrgChoiceField(label=_("接收单位"), queryset=Organization.objects.none())
+    to_person = forms.ModelChoiceField(
+        label=_("指定承办人员（可选）"), queryset=Person.objects.none(), required=False
     )
     instructions = forms.CharField(
         label=_("告知群众需携带的材料"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -228,14 +243,32 @@ class TransferForm(NoteForm):
         help_text=_("留空按服务类型的办结时限计算。"),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, matter: Matter | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from yizhan.orgs.selectors import transfer_targets
 
+        self.matter = matter
+        self.hint: TransferHint | None = None  # the triage's suggestion, once asked for
         self.targets = transfer_targets(None)
         _model_choice(self, "to_org").queryset = self.targets
         people = Person.objects.filter(is_active=True).select_related("org")
         _model_choice(self, "to_person").queryset = people
+        if matter is not None:
+            self.fields["domain"].initial = matter.domain_id
+            self.fields["service_type"].initial = matter.service_type_id
+            from django.urls import reverse
+
+            # a changed domain or service type re-ranks the receiving units
+            for name in ("domain", "service_type"):
+                self.fields[name].widget.attrs.update(
+                    {
+                        "hx-get": reverse("matters:transfer_targets", args=[matter.number]),
+                        "hx-trigger": "change",
+                        "hx-target": "#transfer-targets",
+                        "hx-swap": "outerHTML",
+                        "hx-include": "closest form",
+                    }
+                )
 
     def payload(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -243,6 +276,7 @@ class TransferForm(NoteForm):
             "transfer": TransferData(
                 to_org=data["to_org"],
                 service_type=data["service_type"],
+                domain=data.get("domain"),
                 to_person=data["to_person"],
                 instructions=data["instructions"],
                 where_to_go=data["where_to_go"],
@@ -250,12 +284,50 @@ class TransferForm(NoteForm):
             )
         }
 
-    def grouped_targets(self) -> list[tuple[str, list[Organization]]]:
+    def _chosen(self, name: str, model: type[LegalDomain] | type[ServiceType] | type[Organization]) -> Any:
+        """The value of field ``name`` as submitted (bound) or preset (initial), as an object or None."""
+        raw = self[name].value()
+        if raw in (None, ""):
+            return None
+        text = str(raw)
+        return (
+            model.objects.filter(pk=int(text)).first()
+            if text.isascii() and text.isdigit() and len(text) < 10
+            else None
+        )
+
+    def target_choices(self, text: str = "") -> dict[str, Any]:
+        """The receiving units to offer: the selected one, the suggested ones, then every unit by kind
+        (all narrowed by ``text``), for ``matters/_transfer_targets.html``."""
+        if self.matter is None:
+            return {"field": self["to_org"], "count": 0, "selected": None, "suggestions": [], "groups": []}
+        selected = self._chosen("to_org", Organization)
+        domain = self._chosen("domain", LegalDomain)
+        service_type = self._chosen("service_type", ServiceType)
+        offered = selectors.search_transfer_targets(self.targets, text)
+        suggestions = selectors.rank_transfer_targets(
+            self.matter, offered, domain=domain, service_type=service_type, hint=self.hint
+        )
+        shown = {s.org.pk for s in suggestions}
         groups: dict[str, list[Organization]] = {}
-        labels = dict(OrgCategory.choices)
-        for org in self.targets:
-            groups.setdefault(str(labels[org.category]), []).append(org)
-        return list(groups.items())
+        labels = dict(OrgKind.choices)
+        for org in sorted(offered, key=lambda o: (o.category, o.kind, o.path)):
+            if org.pk not in shown:
+                groups.setdefault(str(labels.get(org.kind, org.kind)), []).append(org)
+                shown.add(org.pk)
+        return {
+            "field": self["to_org"],
+            "count": len(shown),
+            "selected": selected if selected is not None and selected.pk not in shown else None,
+            "selected_id": selected.pk if selected is not None else None,
+            "suggestions": suggestions,
+            "groups": list(groups.items()),
+            "text": text,
+        }
+
+    @property
+    def targets_view(self) -> dict[str, Any]:
+        return self.target_choices()
 
 
 class ReferOutForm(NoteForm):
@@ -309,12 +381,27 @@ TRANSITION_FORMS: dict[str, type[NoteForm]] = {
 }
 
 
-def transition_form(code: str, data: Any = None, *, prefix: str | None = None) -> NoteForm:
+def transition_form(
+    code: str,
+    data: Any = None,
+    *,
+    prefix: str | None = None,
+    matter: Matter | None = None,
+    initial: Any = None,
+) -> NoteForm:
     from yizhan.matters.states import TRANSITIONS
 
     t = TRANSITIONS[code]
     form_class = TRANSITION_FORMS.get(code, NoteForm)
-    return form_class(data, prefix=prefix or code, note_label=t.note_label, note_required=t.needs_note)
+    extra: dict[str, Any] = {"matter": matter} if form_class is TransferForm else {}
+    return form_class(
+        data,
+        prefix=prefix or code,
+        note_label=t.note_label,
+        note_required=t.needs_note,
+        initial=initial,
+        **extra,
+    )
 
 
 class HandOverForm(forms.Form):

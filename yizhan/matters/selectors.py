@@ -10,9 +10,14 @@ the service will accept. Nothing here writes, and nothing here calls ``yizhan.ma
 from __future__ import annotations
 
 import datetime
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from yizhan.accounts import roles
@@ -22,9 +27,21 @@ from yizhan.core.calendar import work_calendar
 from yizhan.core.errors import Forbidden, InvalidInput, NotFound
 from yizhan.lib import pii, querycode
 from yizhan.lib.workdays import add_workdays
-from yizhan.matters.models import Matter, MatterEvent, Requester, RequesterGroup, Transfer, TransferStatus
+from yizhan.matters.models import (
+    LegalDomain,
+    Matter,
+    MatterEvent,
+    Requester,
+    RequesterGroup,
+    ServiceType,
+    Transfer,
+    TransferStatus,
+)
 from yizhan.matters.states import OPEN_STATES, TRANSITIONS, Actor, MatterState, Transition, available_codes
-from yizhan.orgs.models import Organization, OrgCategory
+from yizhan.orgs import selectors as org_selectors
+from yizhan.orgs.models import Organization, OrgCategory, OrgKind, Region, RegionLevel
+
+logger = logging.getLogger(__name__)
 
 RELATED = ("receiving_org", "current_org", "domain", "service_type", "first_responsible", "region")
 
@@ -36,8 +53,9 @@ def _single_root() -> bool:
 
 
 def _scope_filter(user: User) -> Q | None:
-    """None means "everything" (a unit at the top of the tree with no parent)."""
-    if not user.is_authenticated or user.unit_id is None:
+    """None means "everything" (a unit at the top of the tree with no parent). The three administrators
+    (三员) see no business record, whatever their unit (docs/security.md)."""
+    if not user.is_authenticated or user.unit_id is None or user.is_administrator:
         return Q(pk__in=[])
     unit = user.unit
     if unit is not None and unit.parent_id is None and _single_root():
@@ -126,6 +144,14 @@ def overdue_matters(user: User, today: datetime.date | None = None) -> QuerySet[
         .filter(state__in=OPEN_STATES, due_date__lt=today)
         .select_related(*RELATED)
         .order_by("due_date")
+    )
+
+
+def matters_to_sweep(today: datetime.date) -> QuerySet[Matter]:
+    """Open matters past their due date that are not flagged overdue or not yet escalated (the
+    deadline sweep's work; not scoped: the sweep acts as the system)."""
+    return Matter.objects.filter(state__in=OPEN_STATES, due_date__lt=today).filter(
+        Q(overdue=False) | Q(escalated_at__isnull=True)
     )
 
 
@@ -297,8 +323,28 @@ def unit_has_handlers(org: Organization) -> bool:
     )
 
 
-def duty_clerk(unit: Organization) -> User | None:
-    """Who answers for a request that arrives online at ``unit``: its first active front-desk account."""
+def _on_duty_user(unit: Organization, codename: str, at: datetime.datetime | None) -> User | None:
+    """The first person on duty at ``unit`` now (or at ``at``) whose account may act for the unit: active,
+    a person (not an integration), with the permission ``codename``, and ``unit`` in its jurisdiction."""
+    for shift in org_selectors.on_duty(unit, at):
+        user = shift.person.user
+        if (
+            user is not None
+            and user.is_active
+            and not user.is_integration
+            and unit.pk in user.scope_org_ids
+            and user.has_perm(f"matters.{codename}")
+        ):
+            return user
+    return None
+
+
+def duty_clerk(unit: Organization, at: datetime.datetime | None = None) -> User | None:
+    """Who answers for a request that arrives online at ``unit``: the front-desk person on duty by the
+    unit's roster (值班表), else its first active front-desk account."""
+    on_duty = _on_duty_user(unit, "register_matter", at)
+    if on_duty is not None:
+        return on_duty
     return (
         User.objects.filter(
             unit=unit, is_active=True, is_integration=False, groups__permissions__codename="register_matter"
@@ -306,6 +352,12 @@ def duty_clerk(unit: Organization) -> User | None:
         .order_by("id")
         .first()
     )
+
+
+def duty_handler(unit: Organization, at: datetime.datetime | None = None) -> User | None:
+    """Who receives a matter transferred to ``unit``: the handler on duty by its roster, else None (then
+    every handler of the unit is told and the first to accept takes it)."""
+    return _on_duty_user(unit, "handle_matter", at)
 
 
 def supervisors_of(org: Organization) -> list[User]:
@@ -322,3 +374,161 @@ def supervisors_of(org: Organization) -> list[User]:
             return users
         node = node.parent
     return []
+
+
+# --- transfers: where a matter may go, suggested first (分流建议) -------------------------------------
+
+#: the kinds of unit that do each service (a service type's code → OrgKind codes, best first)
+SERVICE_UNIT_KINDS: dict[str, tuple[str, ...]] = {
+    "consultation": (OrgKind.JUDICIAL_OFFICE, OrgKind.GRASSROOTS_LEGAL_OFFICE, OrgKind.LAW_FIRM),
+    "legal_aid": (OrgKind.LEGAL_AID_CENTER,),
+    "mediation": (OrgKind.MEDIATION_COMMITTEE,),
+    "notary": (OrgKind.NOTARY_OFFICE,),
+    "appraisal": (OrgKind.APPRAISAL_INSTITUTION,),
+    "lawyer_service": (OrgKind.LAW_FIRM,),
+    "document_drafting": (OrgKind.LEGAL_AID_CENTER, OrgKind.GRASSROOTS_LEGAL_OFFICE, OrgKind.JUDICIAL_OFFICE),
+    "complaint": (OrgKind.EXTERNAL_DEPARTMENT, OrgKind.JUDICIAL_OFFICE),
+    "external": (OrgKind.EXTERNAL_DEPARTMENT,),
+}
+#: professional mediation committees by legal domain (行业性、专业性调委会: ``Organization.industry``)
+DOMAIN_INDUSTRY: dict[str, str] = {
+    "medical": "医患",
+    "traffic_accident": "交通",
+    "labor": "劳动",
+    "property_management": "物业",
+}
+#: the external department answering for a legal domain, by its service number
+DOMAIN_HOTLINE: dict[str, str] = {"consumer": "12315", "labor": "12333"}
+MAX_SUGGESTIONS = 6
+
+
+@dataclass(frozen=True)
+class TransferHint:
+    """What the triage suggests for a matter: a legal domain, a service type and the kind of unit."""
+
+    domain: LegalDomain | None = None
+    service_type: ServiceType | None = None
+    unit_kind: str = ""
+    unit_kind_label: str = ""
+    external_number: str = ""
+    external_label: str = ""
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    org: Organization
+    reason: str
+    score: int
+
+
+def triage_hint(matter: Matter) -> TransferHint | None:
+    """The triage of the matter's summary and facts (``settings.MATTERS_TRIAGE`` names the function: the
+    knowledge module's ``services.triage``, a layer above this one), or None when it cannot answer."""
+    path = getattr(settings, "MATTERS_TRIAGE", "")
+    text = " ".join(part for part in (matter.title, matter.facts) if part).strip()
+    if not path or not text:
+        return None
+    try:
+        result = import_string(path)(text[:2000])
+    except Exception:  # the triage is advice: a missing model or index must not break the page
+        logger.exception("triage failed for matter %s", matter.number)
+        return None
+    domain = LegalDomain.objects.filter(name=result.get("domain") or "", is_active=True).first()
+    service_type = ServiceType.objects.filter(name=result.get("service_type") or "", is_active=True).first()
+    external = str(result.get("external_department") or "")
+    number = external.split(" ", 1)[0] if external[:1].isdigit() else ""
+    return TransferHint(
+        domain=domain,
+        service_type=service_type,
+        unit_kind=str(result.get("institution_type") or ""),
+        unit_kind_label=str(result.get("institution_label") or ""),
+        external_number=number,
+        external_label=external,
+        reasons=tuple(str(r) for r in result.get("reasons") or ()),
+    )
+
+
+def _locality(org: Organization, chain: list[Region]) -> tuple[int, str]:
+    """How near ``org`` is to the matter's place (``chain``: the matter's region and its parents):
+    the place itself, then the places above it; a unit below it serves only part of it, one elsewhere
+    none of it."""
+    codes = [region.code for region in chain]
+    if org.region_id == codes[0]:
+        return 4, _("属地")
+    if org.region_id in codes[1:]:
+        level = chain[codes.index(org.region_id)].level
+        labels: dict[str, str] = {
+            RegionLevel.TOWNSHIP: _("本乡镇（街道）"),
+            RegionLevel.COUNTY: _("本区（县）"),
+        }
+        label = labels.get(level, "")
+        return (3 if codes.index(org.region_id) == 1 else 1), label
+    below = [region.code for region in org_selectors.region_chain(org.region_id)]
+    if codes[0] in below:
+        return -below.index(codes[0]), ""  # a township's or village's unit for a wider matter
+    return -3, ""  # another township's or village's unit
+
+
+def rank_transfer_targets(
+    matter: Matter,
+    targets: Iterable[Organization],
+    *,
+    domain: LegalDomain | None = None,
+    service_type: ServiceType | None = None,
+    hint: TransferHint | None = None,
+    limit: int = MAX_SUGGESTIONS,
+) -> list[Suggestion]:
+    """The units best placed to take ``matter``: the kind of unit that does the service (the triage's,
+    else the service type's), a professional committee or the department of the legal domain, nearest
+    to the matter's place first (属地)."""
+    domain = domain or matter.domain
+    service_type = service_type or matter.service_type
+    kinds = list(SERVICE_UNIT_KINDS.get(service_type.code, ()))
+    chain = org_selectors.region_chain(matter.region_id) or [matter.region]
+    industry = DOMAIN_INDUSTRY.get(domain.code, "")
+    numbers = {n for n in (DOMAIN_HOTLINE.get(domain.code, ""), hint.external_number if hint else "") if n}
+    ranked = []
+    for org in targets:
+        if org.pk == matter.current_org_id:
+            continue
+        score, reasons = 0, []
+        if hint is not None and hint.unit_kind and org.kind == hint.unit_kind:
+            score += 8
+            reasons.append(_("智能分流建议"))
+        elif org.kind in kinds:
+            score += 6 - kinds.index(org.kind)
+            reasons.append(str(service_type.name))
+        if org.industry and org.industry == industry:
+            score += 5
+            reasons.append(_("%(industry)s纠纷专业调委会") % {"industry": industry})
+        elif org.industry:
+            continue  # a professional committee of another field (医患 for a wage claim)
+        if org.is_external and org.hotline_number and org.hotline_number in numbers:
+            score += 7
+            reasons.append(_("对口部门 %(number)s") % {"number": org.hotline_number})
+        if score < 5:
+            continue  # not a unit for this matter: only the locality would speak for it
+        near, where = _locality(org, chain)
+        if where:
+            reasons.append(where)
+        ranked.append(Suggestion(org=org, reason="、".join(reasons), score=score + near))
+    ranked.sort(key=lambda s: (-s.score, s.org.path))
+    return ranked[:limit]
+
+
+def search_transfer_targets(qs: QuerySet[Organization], text: str) -> QuerySet[Organization]:
+    """Transfer targets whose name, kind, place, service number or field matches ``text``."""
+    text = text.strip()
+    if not text:
+        return qs
+    kinds = [value for value, label in OrgKind.choices if text in str(label)]
+    return qs.filter(
+        Q(name__icontains=text)
+        | Q(short_name__icontains=text)
+        | Q(region__name__icontains=text)
+        | Q(region__parent__name__icontains=text)
+        | Q(hotline_number__startswith=text)
+        | Q(industry__icontains=text)
+        | Q(kind__in=kinds)
+    )

@@ -1,11 +1,12 @@
-"""Invalidate cached reference data and time limits when they change; tell other modules when a
-citizen's view of a matter is built."""
+"""Invalidate cached reference data and time limits when they change; send the citizen the milestones;
+tell other modules when a citizen's view of a matter is built."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal
 
 from yizhan.core.cache import bump_on_change
-from yizhan.matters.models import LegalDomain, ServiceType, TimeLimitRule
+from yizhan.matters import citizen_notices
+from yizhan.matters.models import LegalDomain, MatterEvent, ServiceType, TimeLimitRule
 
 for model, namespace in (
     (LegalDomain, "reference"),
@@ -21,3 +22,8 @@ for model, namespace in (
 #: it is returned: a module whose record hangs on the matter (legal aid) may put its own stage, steps
 #: and dates in place of the matter's, so the citizen reads one account of it
 public_status_ready = Signal()
+
+# milestones of the closed loop reach the citizen by SMS (citizen_notices.py)
+post_save.connect(
+    citizen_notices.on_event_saved, sender=MatterEvent, weak=False, dispatch_uid="yz-citizen-notices"
+)

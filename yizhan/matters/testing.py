@@ -94,3 +94,26 @@ def drive(district: Any, state: str, **overrides: Any) -> Matter:
     if matter.state != state:
         raise RuntimeError(f"drive({state!r}) left the matter in state {matter.state!r}")
     return matter
+
+
+# --- the triage, as ``settings.MATTERS_TRIAGE`` names it, without the statute index ------------------
+
+
+def triage_stub(text: str) -> dict[str, Any]:
+    """What the knowledge module's triage answers for wage arrears of a migrant worker."""
+    return {
+        "domain": "劳动纠纷",
+        "domain_scores": {"劳动纠纷": 0.91, "合同纠纷": 0.05},
+        "service_type": "法律援助",
+        "institution_type": "legal_aid_center",
+        "institution_label": "法律援助中心",
+        "external_department": "12333 人力资源和社会保障部门（劳动保障监察）",
+        "reasons": ["拖欠劳动报酬：可向劳动保障监察投诉（12333），或申请劳动仲裁、法律援助"],
+        "statutes": [],
+        "legal_aid_hint": None,
+    }
+
+
+def triage_unavailable(text: str) -> dict[str, Any]:
+    """A triage whose model or index is missing."""
+    raise RuntimeError("the triage model is not installed")

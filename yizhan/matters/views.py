@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,12 +29,14 @@ from yizhan.matters.forms import (
     AttachmentForm,
     HandOverForm,
     RegistrationForm,
+    TransferForm,
     transition_form,
 )
 from yizhan.matters.models import Channel, LegalDomain, Matter, ServiceType
 from yizhan.matters.states import OPEN_STATES, MatterState
 
 PAGE_SIZE = 50
+PARTIAL_ID = re.compile(r"\d{1,17}")  # the start of an ID number, as the clerk types it
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -108,12 +111,16 @@ def new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def check_person(request: HttpRequest) -> HttpResponse:
-    """htmx: validate the ID number / phone as it is typed and show the person's earlier matters."""
+    """htmx: validate the ID number as it is typed (format, birth date, the GB 11643 check digit once all 18
+    characters are in) and the phone, and show the person's earlier matters."""
     user = _user(request)
     id_number = (request.POST.get("id_number") or "").strip()
     phone = (request.POST.get("phone") or "").strip()
-    context: dict[str, Any] = {"errors": {}, "facts": None, "history": []}
-    if id_number:
+    context: dict[str, Any] = {"errors": {}, "facts": None, "history": [], "id_progress": 0}
+    if id_number and len(id_number) < 18 and PARTIAL_ID.fullmatch(id_number):
+        context["id_progress"] = len(id_number)  # still being typed: nothing to flag yet
+        id_number = ""
+    elif id_number:
         try:
             id_number = pii.validate_id_number(id_number)
             gender, birth = pii.id_number_facts(id_number)
@@ -176,7 +183,7 @@ def _detail_context(
 ) -> dict[str, Any]:
     user = _user(request)
     allowed = selectors.allowed_transitions(matter, user)
-    action_forms = {t.code: transition_form(t.code) for t in allowed}
+    action_forms = {t.code: transition_form(t.code, matter=matter) for t in allowed}
     if forms:
         action_forms.update(forms)
     today = timezone.localdate()
@@ -214,7 +221,7 @@ def act(request: HttpRequest, number: str, code: str) -> HttpResponse:
     t = selectors.staff_transition(code)
     if t is None:
         raise Http404(_("未知的操作。"))
-    form = transition_form(code, request.POST)
+    form = transition_form(code, request.POST, matter=matter)
     if form.is_valid():
         note, payload = form.result()
         try:
@@ -231,6 +238,80 @@ def act(request: HttpRequest, number: str, code: str) -> HttpResponse:
             return redirect("matters:detail", number=number)
     context = _detail_context(request, matter, forms={code: form})
     return render(request, "matters/detail.html", context, status=422)
+
+
+# --- the transfer form's live parts (htmx) -----------------------------------------------------------
+
+TRANSFER_FIELDS = (
+    "domain",
+    "service_type",
+    "to_org",
+    "to_person",
+    "instructions",
+    "where_to_go",
+    "due_date",
+    "note",
+)
+
+
+def _transfer_form(
+    request: HttpRequest, matter: Matter, overrides: dict[str, Any] | None = None
+) -> TransferForm:
+    """The transfer form as the clerk has filled it so far (unbound: no errors yet), with ``overrides``."""
+    source = request.POST if request.method == "POST" else request.GET
+    initial = {
+        name: source.get(f"transfer-{name}") for name in TRANSFER_FIELDS if source.get(f"transfer-{name}")
+    }
+    initial.update(overrides or {})
+    form = transition_form("transfer", matter=matter, initial=initial)
+    if not isinstance(form, TransferForm):
+        raise TypeError("the transfer transition has no transfer form")
+    return form
+
+
+@login_required
+def transfer_targets(request: HttpRequest, number: str) -> HttpResponse:
+    """htmx: the receiving units for the words typed in the search box, suggested ones first."""
+    matter = _access(request, number)
+    form = _transfer_form(request, matter)
+    form.hint = selectors.TransferHint(
+        unit_kind=request.GET.get("hint_kind", ""), external_number=request.GET.get("hint_external", "")
+    )
+    text = (request.GET.get("to_org_q") or "")[:50]
+    return render(
+        request, "matters/_transfer_targets.html", {"targets": form.target_choices(text), "f": form}
+    )
+
+
+@login_required
+@require_POST
+def transfer_suggestion(request: HttpRequest, number: str) -> HttpResponse:
+    """htmx: the triage's suggestion for the matter (法律领域, 事项类型, the unit to send it to); with
+    ``apply`` the transfer fields come back filled with it."""
+    matter = _access(request, number)
+    hint = selectors.triage_hint(matter)
+    form = _transfer_form(request, matter)
+    form.hint = hint
+    best = None
+    if hint is not None:
+        suggestions = selectors.rank_transfer_targets(
+            matter, form.targets, domain=hint.domain, service_type=hint.service_type, hint=hint, limit=1
+        )
+        best = suggestions[0] if suggestions else None
+    context: dict[str, Any] = {"matter": matter, "hint": hint, "best": best}
+    if request.POST.get("apply") and hint is not None:
+        overrides: dict[str, Any] = {}
+        if hint.domain is not None:
+            overrides["domain"] = hint.domain.pk
+        if hint.service_type is not None:
+            overrides["service_type"] = hint.service_type.pk
+        if best is not None:
+            overrides["to_org"] = best.org.pk
+        form = _transfer_form(request, matter, overrides)
+        form.hint = hint
+        context.update({"f": form, "applied": True})
+        return render(request, "matters/_transfer_fields.html", context)
+    return render(request, "matters/_transfer_suggestion.html", context)
 
 
 @login_required

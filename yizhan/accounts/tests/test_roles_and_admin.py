@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from yizhan.accounts.models import ApiToken
+from yizhan.accounts.testing import login_with_second_factor
 
 
 @pytest.mark.parametrize(
@@ -24,7 +25,7 @@ from yizhan.accounts.models import ApiToken
     ],
 )
 def test_the_three_administrators_have_separate_duties(client, users, username, url, status):
-    client.force_login(users[username])
+    login_with_second_factor(client, users[username])
     assert client.get(url).status_code == status
 
 
@@ -33,7 +34,7 @@ def test_the_audit_log_cannot_be_edited_in_the_admin(client, users):
     from yizhan.audit.models import AuditAction, AuditLog
 
     audit.record(AuditAction.LOGIN, users["clerk"], actor=users["clerk"])
-    client.force_login(users["auditor"])
+    login_with_second_factor(client, users["auditor"])
 
     log = AuditLog.objects.first()
     page = client.get(f"/admin/audit/auditlog/{log.pk}/change/")

@@ -129,3 +129,33 @@ def test_a_code_of_superscript_digits_is_404_not_a_server_error(district):
 )
 def test_validation_fields_names_each_field_and_says_what_is_wrong_in_chinese(errors, fields):
     assert validation_fields(errors) == fields
+
+
+# --- the body parser (yizhan/core/http/parser.py) -----------------------------------------------------
+
+
+def test_a_json_body_under_another_content_type_is_415(client, district):
+    response = client.post(
+        "/api/v1/track/123456789015/rating", '{"satisfaction": "satisfied"}', content_type="text/plain"
+    )
+    assert response.status_code == 415
+    assert error_of(response)["code"] == "unsupported_media_type"
+    assert "Content-Type" in error_of(response)["fields"]
+
+
+def test_a_deeply_nested_body_is_refused_without_a_server_error(district):
+    client = Client(raise_request_exception=False)
+    response = client.post("/api/v1/triage", "[" * 100_000, content_type="application/json")
+    assert response.status_code in (400, 422)
+    assert has_chinese(error_of(response)["message"])
+    nested = client.post(
+        "/api/v1/triage", '{"text": ' + "[" * 40 + "]" * 40 + "}", content_type="application/json"
+    )
+    assert nested.status_code in (400, 422)
+
+
+def test_nul_characters_are_refused_on_their_field(client, district):
+    body = '{"satisfaction": "satisfied", "comment": "很好\\u0000"}'
+    response = client.post("/api/v1/track/123456789015/rating", body, content_type="application/json")
+    assert response.status_code == 422
+    assert "comment" in error_of(response)["fields"]

@@ -2,6 +2,7 @@
 
 import pytest
 
+from yizhan.accounts.testing import login_with_second_factor
 from yizhan.audit.models import AuditAction, AuditLog
 from yizhan.audit.services import record
 
@@ -15,7 +16,7 @@ def row(users, district):
 
 @pytest.fixture
 def auditor(client, users):
-    client.force_login(users["auditor"])
+    login_with_second_factor(client, users["auditor"])
     return client
 
 
@@ -56,5 +57,5 @@ def test_the_auditor_cannot_delete_rows_one_by_one_or_in_bulk(auditor, row):
 
 def test_other_roles_cannot_read_the_log(client, users, row):
     for username, status in (("sysadmin", 403), ("manager", 403), ("clerk", 302)):
-        client.force_login(users[username])
+        login_with_second_factor(client, users[username])
         assert client.get(CHANGELIST).status_code == status, username

@@ -103,6 +103,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        cause = exc.__cause__
+        if isinstance(cause, DomainError):  # raised by our parser, wrapped by django-ninja
+            return error_response(cause.status, cause.code, cause.message, cause.fields)
         return http_error_response(exc.status_code, str(exc))
 
 

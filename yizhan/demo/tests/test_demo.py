@@ -44,3 +44,30 @@ def test_the_demo_command_builds_everything(db, tmp_path, settings):
     assert Matter.objects.count() == 40
     assert (tmp_path / "demo-accounts.txt").read_text(encoding="utf-8").count("Demo-pass-2026") >= 10
     assert MatterEvent.objects.filter(code="register").count() == 40
+
+
+def test_every_late_demo_matter_is_escalated_once_by_the_sweep(district):
+    from yizhan.demo.matters import generate_matters
+    from yizhan.matters.services import do_sweep_deadlines
+    from yizhan.matters.states import OPEN_STATES
+
+    list(generate_matters(300, seed=3))
+    late = Matter.objects.filter(state__in=OPEN_STATES, overdue=True)
+    assert late.exists() and not late.filter(escalated_at__isnull=False).exists()
+
+    result = do_sweep_deadlines()
+
+    assert result.newly_overdue == late.count()
+    assert not late.filter(escalated_at__isnull=True).exists()
+    assert MatterEvent.objects.filter(code="overdue").count() == late.count()
+    assert do_sweep_deadlines().newly_overdue == 0
+
+
+def test_the_demo_command_leaves_no_late_matter_unescalated(db, tmp_path, settings):
+    from yizhan.matters.states import OPEN_STATES
+
+    settings.DATA_DIR = tmp_path
+    call_command("demo", matters=200, small=True, password="Demo-pass-2026")
+    late = Matter.objects.filter(state__in=OPEN_STATES, overdue=True)
+    assert late.exists()
+    assert not late.filter(escalated_at__isnull=True).exists()

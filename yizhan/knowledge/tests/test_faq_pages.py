@@ -7,18 +7,7 @@ from __future__ import annotations
 import pytest
 
 from yizhan.audit.models import AuditLog
-from yizhan.knowledge import services
 from yizhan.knowledge.models import Faq
-
-LAWS = ["中华人民共和国劳动合同法", "中华人民共和国劳动法"]
-
-
-@pytest.fixture
-def corpus(db):
-    services.reset()
-    services.import_corpus(law_names=LAWS, force=True)
-    yield
-    services.reset()
 
 
 def _form(**overrides):

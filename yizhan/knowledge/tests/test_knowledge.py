@@ -10,22 +10,7 @@ from django.core.management import call_command
 
 from yizhan.knowledge import services
 from yizhan.knowledge.models import Article, CorpusImport, Law
-
-LAWS = [
-    "中华人民共和国劳动合同法",
-    "中华人民共和国劳动法",
-    "中华人民共和国民法典",
-    "中华人民共和国刑法",
-    "中华人民共和国法律援助法",
-]
-
-
-@pytest.fixture
-def corpus(db):
-    services.reset()
-    result = services.import_corpus(law_names=LAWS, force=True)
-    yield result
-    services.reset()
+from yizhan.knowledge.tests.conftest import LAWS
 
 
 def test_import_is_idempotent(corpus):
@@ -252,8 +237,10 @@ def test_sentence_similarity_follows_the_setting(corpus, settings):
 def test_warming_builds_the_searcher_before_the_first_search(corpus, monkeypatch):
     services.reset()
     builds = []
-    real_build = services._build
-    monkeypatch.setattr(services, "_build", lambda *a, **kw: builds.append(1) or real_build(*a, **kw))
+    real_build = services.statutes._build
+    monkeypatch.setattr(
+        services.statutes, "_build", lambda *a, **kw: builds.append(1) or real_build(*a, **kw)
+    )
     services.warm_search()
     services.search("老板拖欠工资怎么办", k=3)
     assert builds == [1]  # built once, by the warm-up; the search found it ready
@@ -261,14 +248,14 @@ def test_warming_builds_the_searcher_before_the_first_search(corpus, monkeypatch
 
 def test_a_failed_warm_up_is_logged_and_the_first_search_tries_again(corpus, monkeypatch, caplog):
     services.reset()
-    real_build = services._build
+    real_build = services.statutes._build
 
     def broken(*a, **kw):
         raise OSError("index directory not writable")
 
-    monkeypatch.setattr(services, "_build", broken)
+    monkeypatch.setattr(services.statutes, "_build", broken)
     services.warm_search()  # does not raise
     assert "could not be prepared" in caplog.text
-    monkeypatch.setattr(services, "_build", real_build)
+    monkeypatch.setattr(services.statutes, "_build", real_build)
     hits = services.search("老板拖欠工资怎么办", k=3)
     assert hits

@@ -8,7 +8,6 @@ import json
 import pytest
 
 from yizhan.knowledge import services
-from yizhan.knowledge.tests.test_knowledge import corpus  # noqa: F401 - fixture
 
 
 @pytest.mark.parametrize(
@@ -65,7 +64,7 @@ def test_the_hint_asks_the_eligibility_engine():
     assert hint["facts"]["claim"] == "support_payment"
 
 
-def test_triage_answers_with_a_null_hint_when_the_legal_aid_module_fails(client, corpus, monkeypatch, caplog):  # noqa: F811
+def test_triage_answers_with_a_null_hint_when_the_legal_aid_module_fails(client, corpus, monkeypatch, caplog):
     def broken(facts):
         raise AttributeError("being rewritten")
 

@@ -4,23 +4,32 @@ and the text it replaces is what search serves until then (立法法 第六十�
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from yizhan.knowledge import services
 from yizhan.knowledge.models import Law
 
 TRADEMARK = "中华人民共和国商标法"
+LAWS = [TRADEMARK, "中华人民共和国民法典"]
 OLD, NEW = "64f08538f06b", "2e6489c7de9d"  # laws.db ids of the 2019 text and the 2026 revision
 BEFORE, AFTER = datetime.date(2026, 12, 1), datetime.date(2027, 1, 2)
 
 
 @pytest.fixture
-def trademark(db, monkeypatch):
+def trademark(db, settings, monkeypatch):
+    """A corpus of the 民法典 and both texts of the 商标法. The package's other shared laws are removed
+    inside this test's transaction (they are back for the next test), and search is built per test
+    (the date, and with it the text in force, changes within a test) in an index directory of its
+    own, so that the shared index stays as it is."""
     today = {"date": BEFORE}
-    monkeypatch.setattr(services.timezone, "localdate", lambda: today["date"])
+    monkeypatch.setattr(timezone, "localdate", lambda: today["date"])
+    settings.STATUTE_INDEX_DIR = Path(settings.STATUTE_INDEX_DIR).with_name("statutes-validity")
     services.reset()
-    services.import_corpus(law_names=[TRADEMARK, "中华人民共和国民法典"], force=True)
+    Law.objects.exclude(name__in=LAWS).delete()
+    services.import_corpus(law_names=LAWS, force=True)
     yield today
     services.reset()
 

@@ -130,7 +130,7 @@ def test_the_pages_need_a_login(client, district):
 
 
 def test_an_account_without_the_ledger_right_gets_a_403_page(client, users):
-    client.force_login(users["auditor"])
+    client.force_login(users["hotline"])
     for url in (reverse("ledgers:index"), reverse("ledgers:ledger", args=["visits"])):
         response = client.get(url)
         assert response.status_code == 403

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yizhan.core.chain import ChainedModel
 from yizhan.matters.models.matter import Matter, Outcome
 from yizhan.matters.states import MatterState
 
@@ -36,11 +35,10 @@ class EventCode(models.TextChoices):
     LEGAL_AID = "legal_aid", _("法律援助")
 
 
-class AppendOnlyError(Exception):
-    pass
+class MatterEvent(ChainedModel):
+    """One step on a matter's timeline: append-only (database triggers) and hash-chained
+    (``core.chain``), so an event removed or changed out of band is found by ``yizhan audit verify``."""
 
-
-class MatterEvent(models.Model):
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="events")
     seq = models.PositiveIntegerField(_("序号"))
     code = models.CharField(_("事件"), max_length=16, choices=EventCode.choices)
@@ -67,6 +65,21 @@ class MatterEvent(models.Model):
     note = models.TextField(_("说明"), blank=True)
     data = models.JSONField(default=dict, blank=True)
 
+    #: hashed into the chain (frozen: a field added later stays out, or old rows would not verify)
+    CHAIN_FIELDS = (
+        "matter",
+        "seq",
+        "code",
+        "from_state",
+        "to_state",
+        "actor",
+        "actor_label",
+        "org",
+        "at",
+        "note",
+        "data",
+    )
+
     class Meta:
         verbose_name = _("事项日志")
         verbose_name_plural = _("事项日志")
@@ -75,14 +88,6 @@ class MatterEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.matter_id}#{self.seq} {self.code}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("matter events cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("matter events cannot be deleted")
 
 
 class TransferStatus(models.TextChoices):

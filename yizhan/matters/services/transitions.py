@@ -27,6 +27,7 @@ from yizhan.core.models import Notification
 from yizhan.matters import deadlines, selectors
 from yizhan.matters.models import (
     FeedbackMethod,
+    LegalDomain,
     Matter,
     Outcome,
     Satisfaction,
@@ -45,6 +46,7 @@ class TransferData:
 
     to_org: Organization | None  # None: no unit chosen, reported as a field error
     service_type: ServiceType | None = None
+    domain: LegalDomain | None = None  # the legal domain, corrected on the way (e.g. as the triage says)
     to_person: Person | None = None
     instructions: str = ""
     where_to_go: str = ""
@@ -188,6 +190,8 @@ def _effect_transfer(
     service_type = target.service_type or m.service_type
     if not service_type.is_active:
         errors["service_type"] = _("该服务类型已停用。")
+    if target.domain is not None and not target.domain.is_active:
+        errors["domain"] = _("该法律领域已停用。")
     today = timezone.localtime(now).date()
     if target.due_date is not None and target.due_date < today:
         errors["due_date"] = _("办结期限不能早于今天。")
@@ -212,13 +216,20 @@ def _effect_transfer(
         created_by=actor,
         created_at=now,
     )
+    previous_domain = m.domain
     m.service_type = service_type
+    if target.domain is not None:
+        m.domain = target.domain
     m.current_org = to_org
-    m.assignee = target.to_person.user if target.to_person and target.to_person.user_id else None
+    if target.to_person is not None and target.to_person.user_id:
+        m.assignee = target.to_person.user
+    else:  # whoever is on duty at the unit by its roster receives it (值班), else the unit as a whole
+        m.assignee = selectors.duty_handler(to_org, now)
     m.due_date = due_date
     m.due_provisional = bool(due and due.provisional)
     m.overdue = bool(due_date and due_date < today)
-    return {
+    m.escalated_at = None  # a new holder and deadline: the sweep escalates it again if it runs late
+    data: dict[str, Any] = {
         "transfer_id": record.pk,
         "to_org": to_org.name,
         "to_org_id": to_org.pk,
@@ -226,6 +237,11 @@ def _effect_transfer(
         "due_date": str(due_date) if due_date else None,
         "external": to_org.is_external,
     }
+    if m.assignee is not None:
+        data["assignee"] = m.assignee.display_name
+    if m.domain_id != previous_domain.pk:
+        data["domain"], data["domain_before"] = m.domain.code, previous_domain.code
+    return data
 
 
 def _default_where_to_go(org: Organization) -> str:
@@ -397,13 +413,19 @@ _EFFECTS: dict[str, Effect] = {
 
 
 def _notify_after(matter_id: int, code: str) -> None:
-    """Tell the receiving unit's staff about a new transfer (after commit, best effort)."""
+    """Tell the receiving unit about a new transfer (after commit, best effort): the person it was given
+    to (named, or on duty), else every handler of the unit."""
     if code != "transfer":
         return
-    matter = Matter.objects.select_related("current_org").get(pk=matter_id)
-    recipients = User.objects.filter(
-        unit=matter.current_org, is_active=True, groups__permissions__codename="handle_matter"
-    )
+    matter = Matter.objects.select_related("current_org", "assignee").get(pk=matter_id)
+    if matter.assignee is not None:
+        recipients = [matter.assignee]
+    else:
+        recipients = list(
+            User.objects.filter(
+                unit=matter.current_org, is_active=True, groups__permissions__codename="handle_matter"
+            ).distinct()
+        )
     Notification.objects.bulk_create(
         [
             Notification(
@@ -413,7 +435,7 @@ def _notify_after(matter_id: int, code: str) -> None:
                 % {"number": matter.number, "title": matter.title},
                 link=reverse("matters:detail", args=[matter.number]),
             )
-            for user in recipients.distinct()
+            for user in recipients
         ]
     )
 

@@ -125,3 +125,14 @@ def test_the_not_found_answer_is_the_same_as_for_a_number_that_does_not_exist(
     missing = client.get("/api/v1/matters/000000000000000000", **auth)
     assert hidden.status_code == missing.status_code == 404
     assert hidden.json() == missing.json()
+
+
+def test_the_three_administrators_see_no_matter_even_at_the_bureau(district, users):
+    """三员分立: the system, security and audit administrators sit at the bureau, whose scope is the
+    whole district, yet their selector gives nothing (docs/security.md)."""
+    from yizhan.matters.selectors import visible_matters
+
+    register(users["clerk"])
+    assert visible_matters(users["manager"]).exists()  # the bureau's business role sees it
+    for name in ("sysadmin", "secadmin", "auditor"):
+        assert not visible_matters(users[name]).exists(), name

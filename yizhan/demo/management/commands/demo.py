@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from yizhan.demo.district import ROLE_ACCOUNTS, build_district
 from yizhan.demo.matters import generate_matters
+from yizhan.matters.services import do_sweep_deadlines
 from yizhan.orgs.models import Organization
 
 ACCOUNTS_FILE = "demo-accounts.txt"
@@ -55,3 +56,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"生成 {total} 件演示事项，用时 {elapsed:.1f} 秒（{total / max(elapsed, 0.001):.0f} 件/秒）"
             )
+            # the deadline sweep runs once, as the worker's scheduler would: late matters are escalated
+            swept = do_sweep_deadlines()
+            self.stdout.write(f"超期督办 {swept.newly_overdue} 件")
