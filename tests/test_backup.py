@@ -33,7 +33,12 @@ def yizhan(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def populated(district, tmp_path, settings):
+def populated(tmp_path, settings):
+    from yizhan.demo.district import build_district
+    from yizhan.demo.reference import ensure_reference_data
+
+    ensure_reference_data()  # an earlier transactional test may have emptied the tables
+    district = build_district(small=True, password="Test-pass-2026")
     settings.MEDIA_ROOT = tmp_path / "media"
     (settings.MEDIA_ROOT / "attachments").mkdir(parents=True)
     (settings.MEDIA_ROOT / "attachments" / "scan.pdf").write_bytes(b"%PDF-1.4 test")
@@ -42,9 +47,8 @@ def populated(district, tmp_path, settings):
     return district
 
 
-# committed rows, so that pg_dump (another connection) sees them; the reference data the migrations
-# loaded is put back after the flush
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# committed rows, so that pg_dump (another connection) sees them
+@pytest.mark.django_db(transaction=True)
 def test_a_backup_restores_into_an_empty_database_with_the_same_rows(populated, tmp_path):
     out = StringIO()
     call_command("backup", "--output", str(tmp_path / "backups"), stdout=out)

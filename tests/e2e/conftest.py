@@ -65,16 +65,12 @@ def shot(page):
 
 @pytest.fixture
 def e2e_district(transactional_db):
-    from django.apps import apps
-
     from yizhan.demo.district import build_district
-    from yizhan.matters.models import LegalDomain
-    from yizhan.matters.reference_data import load
+    from yizhan.demo.reference import ensure_reference_data
 
-    # a transactional test flushes every table afterwards, data-migration rows included: put the
-    # reference data back for the next browser test
-    if not LegalDomain.objects.exists():
-        load(apps)
+    # a transactional test flushes every table afterwards, data-migration rows included (and, after a
+    # serialized-rollback test, without re-creating the roles): put them back for this browser test
+    ensure_reference_data()
 
     return build_district(small=True, password=PASSWORD)
 
