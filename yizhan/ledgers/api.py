@@ -130,6 +130,9 @@ def _filters(request: HttpRequest) -> dict[str, str]:
     return {key: request.GET[key] for key in FILTER_NAMES if key in request.GET}
 
 
+MAX_OFFSET = 10_000_000  # far beyond any ledger; a larger cursor is forged
+
+
 def _offset(cursor: str | None) -> int:
     if not cursor:
         return 0
@@ -138,7 +141,10 @@ def _offset(cursor: str | None) -> int:
         prefix, _sep, value = text.partition(":")
         if prefix != "off":
             raise ValueError(text)
-        return max(0, int(value))
+        offset = int(value)
+        if not 0 <= offset <= MAX_OFFSET:
+            raise ValueError(text)
+        return offset
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidInput(
             _("分页游标无效。"), fields={"cursor": _("分页游标无效，请从第一页重新开始。")}

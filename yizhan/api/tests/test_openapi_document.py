@@ -33,10 +33,27 @@ def test_the_document_is_valid_openapi_3_1(document):
 
 def test_a_python_client_is_generated_from_the_document(document, tmp_path):
     (tmp_path / "openapi.json").write_text(json.dumps(document, ensure_ascii=False))
+    # the ledger files (.xlsx, PDF) are bytes to a client
+    overrides = {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "application/octet-stream",
+        "application/pdf": "application/octet-stream",
+    }
+    (tmp_path / "config.json").write_text(json.dumps({"content_type_overrides": overrides}))
     generator = Path(sys.executable).with_name("openapi-python-client")
     env = {**os.environ, "PATH": f"{generator.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     run = subprocess.run(
-        [str(generator), "generate", "--path", "openapi.json", "--output-path", "client", "--meta", "none"],
+        [
+            str(generator),
+            "generate",
+            "--path",
+            "openapi.json",
+            "--output-path",
+            "client",
+            "--meta",
+            "none",
+            "--config",
+            "config.json",
+        ],
         cwd=tmp_path,
         env=env,
         capture_output=True,
