@@ -18,7 +18,7 @@ from yizhan.accounts.models import User
 from yizhan.core.errors import InvalidInput
 from yizhan.core.http.fields import ApiDate, ApiDateTime
 from yizhan.core.http.idempotency import run_idempotent
-from yizhan.core.http.pagination import paginate
+from yizhan.core.http.pagination import MAX_LIMIT, paginate
 from yizhan.core.ratelimit import public_limit
 from yizhan.legalaid import eligibility, selectors, services
 from yizhan.legalaid.models import Authority, LegalAidCase, Source
@@ -263,7 +263,7 @@ class CasePage(Schema):
 class CaseFilters(Schema):
     stage: CaseStage | None = None
     cursor: str | None = None
-    limit: int = 50
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
 
 
 class ApplicationMatterIn(MatterIn):

@@ -14,7 +14,7 @@ from yizhan.accounts.models import User
 from yizhan.core.errors import Forbidden, InvalidInput, NotFound
 from yizhan.core.http.fields import ApiDate, ApiDateTime
 from yizhan.core.http.idempotency import run_idempotent
-from yizhan.core.http.pagination import paginate
+from yizhan.core.http.pagination import MAX_LIMIT, paginate
 from yizhan.core.ratelimit import public_limit
 from yizhan.matters import selectors, services
 from yizhan.matters.models import Matter, MatterEvent, Satisfaction
@@ -165,7 +165,7 @@ class MatterFilters(Schema):
     overdue: bool | None = None
     q: str | None = None
     cursor: str | None = None
-    limit: int = 50
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
 
 
 # --- adapters ----------------------------------------------------------------------------------------
