@@ -79,13 +79,9 @@ def _add_errors(document: dict[str, Any]) -> None:
                 continue
             responses = operation.setdefault("responses", {})
             for status in error_statuses(operation, method):
-                responses.setdefault(
-                    status,
-                    {
-                        "description": ERROR_DESCRIPTIONS[status],
-                        "content": {"application/json": {"schema": ref}},
-                    },
-                )
+                answer = responses.setdefault(status, {"description": ERROR_DESCRIPTIONS[status]})
+                content = answer.setdefault("content", {}).setdefault("application/json", {})
+                content.setdefault("schema", ref)
 
 
 def normalise(document: dict[str, Any]) -> dict[str, Any]:
