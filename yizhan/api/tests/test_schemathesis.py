@@ -7,11 +7,14 @@ so a failure names its operation and replays identically.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -32,6 +35,18 @@ OPERATIONS = {
     f"{operation.method.upper()} {operation.path}": operation
     for operation in (result.ok() for result in SCHEMA.get_all_operations())
 }
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    """The WSGI handler closes database connections at the end of each request; Django's test client
+    disconnects that (the test's transaction lives on the connection), and so must this test, which
+    calls the application directly. Without it, PostgreSQL answers the next query "connection closed"."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
