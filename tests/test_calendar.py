@@ -206,3 +206,13 @@ def test_from_november_a_banner_says_next_years_notice_is_missing(client, users,
     assert "尚未录入国务院2027年节假日安排" in client.get("/staff/calendar/").content.decode()
     notice(users["sysadmin"])
     assert "尚未录入国务院2027年节假日安排" not in client.get("/staff/calendar/").content.decode()
+
+
+def test_legal_aid_dates_in_an_unpublished_year_are_marked_provisional_in_lists(client, users):
+    from django.template import Context, Template
+
+    template = Template("{% load yizhan %}{% provisional due %}")
+    assert "暂定" in template.render(Context({"due": D(2027, 1, 4)}))
+    assert "暂定" not in template.render(Context({"due": D(2026, 12, 4)}))
+    notice(users["sysadmin"])
+    assert "暂定" not in template.render(Context({"due": D(2027, 1, 4)}))

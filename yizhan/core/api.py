@@ -8,13 +8,14 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from yizhan.core.calendar import MAX_DAYS, deadline
+from yizhan.core.http.fields import ApiDate
 from yizhan.core.ratelimit import public_limit
 
 public_router = Router(tags=["期限计算"])
 
 
 class DeadlineParams(Schema):
-    start: datetime.date = Field(..., description="起算日（YYYY-MM-DD），当日不计入", examples=["2026-12-25"])
+    start: ApiDate = Field(..., description="起算日（YYYY-MM-DD），当日不计入", examples=["2026-12-25"])
     days: int = Field(..., ge=0, le=MAX_DAYS, description="期间长度", examples=[7])
     unit: Literal["day", "workday"] = Field(
         "day", description="day：日（自然日，末日遇节假日顺延）；workday：工作日"

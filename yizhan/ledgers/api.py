@@ -14,11 +14,11 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from yizhan.accounts.models import User
 from yizhan.core.errors import Forbidden, InvalidInput
-from yizhan.core.http.pagination import paginate
+from yizhan.core.http.pagination import MAX_LIMIT, paginate
 from yizhan.ledgers import selectors
 from yizhan.ledgers.catalogue import FILTER_NAMES, LEDGERS
 from yizhan.ledgers.models import ExportStatus, LedgerExport
@@ -130,6 +130,9 @@ def _filters(request: HttpRequest) -> dict[str, str]:
     return {key: request.GET[key] for key in FILTER_NAMES if key in request.GET}
 
 
+MAX_OFFSET = 10_000_000  # far beyond any ledger; a larger cursor is forged
+
+
 def _offset(cursor: str | None) -> int:
     if not cursor:
         return 0
@@ -138,7 +141,10 @@ def _offset(cursor: str | None) -> int:
         prefix, _sep, value = text.partition(":")
         if prefix != "off":
             raise ValueError(text)
-        return max(0, int(value))
+        offset = int(value)
+        if not 0 <= offset <= MAX_OFFSET:
+            raise ValueError(text)
+        return offset
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidInput(
             _("分页游标无效。"), fields={"cursor": _("分页游标无效，请从第一页重新开始。")}
@@ -168,7 +174,9 @@ def list_ledgers(request: HttpRequest) -> list[dict[str, Any]]:
     response={200: ExportPage, **ERRORS},
     summary="我的导出（后台生成的台帐文件，游标分页）",
 )
-def list_exports(request: HttpRequest, cursor: str | None = None, limit: int = 50) -> dict[str, Any]:
+def list_exports(
+    request: HttpRequest, cursor: str | None = None, limit: int = Query(50, ge=1, le=MAX_LIMIT)
+) -> dict[str, Any]:
     items, next_cursor = paginate(selectors.my_exports(_user(request)), cursor, limit)
     return {"items": [_export_info(export) for export in items], "next_cursor": next_cursor}
 
@@ -210,7 +218,7 @@ def export_file(request: HttpRequest, export_id: int) -> FileResponse:
     "游标分页：cursor、limit（1–500）。",
 )
 def ledger_page(
-    request: HttpRequest, key: str, cursor: str | None = None, limit: int = 100
+    request: HttpRequest, key: str, cursor: str | None = None, limit: int = Query(100, ge=1, le=500)
 ) -> dict[str, Any]:
     if not 1 <= limit <= 500:
         raise InvalidInput(_("每页数量有误。"), fields={"limit": _("每页数量应在1到500之间。")})

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from yizhan.accounts.models import User
 from yizhan.core.errors import InvalidInput
+from yizhan.core.http.fields import parse_id
 from yizhan.ledgers.catalogue import Ledger
 from yizhan.ledgers.columns import channel_label, state_label, transfer_status_label
 from yizhan.matters.models import Channel, LegalDomain, ServiceType, TransferStatus
@@ -139,8 +140,9 @@ def clean_filters(user: User, ledger: Ledger, params: Mapping[str, Any] | None) 
         errors["date_to"] = _("结束日期不能早于开始日期。")
     if raw.get("org"):
         org = None
-        if raw["org"].isdigit():
-            org = scope_orgs(user).filter(pk=int(raw["org"])).first()
+        org_id = parse_id(raw["org"])
+        if org_id is not None:
+            org = scope_orgs(user).filter(pk=org_id).first()
         if org is None:
             errors["org"] = _("该单位不存在或不在您的管辖范围内。")
         values["org"] = org

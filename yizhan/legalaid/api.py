@@ -16,8 +16,9 @@ from ninja.errors import AuthenticationError
 
 from yizhan.accounts.models import User
 from yizhan.core.errors import InvalidInput
+from yizhan.core.http.fields import ApiDate, ApiDateTime
 from yizhan.core.http.idempotency import run_idempotent
-from yizhan.core.http.pagination import paginate
+from yizhan.core.http.pagination import MAX_LIMIT, paginate
 from yizhan.core.ratelimit import public_limit
 from yizhan.legalaid import eligibility, selectors, services
 from yizhan.legalaid.models import Authority, LegalAidCase, Source
@@ -336,7 +337,7 @@ class CasePage(Schema):
 class CaseFilters(Schema):
     stage: CaseStage | None = None
     cursor: str | None = None
-    limit: int = 50
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
 
 
 class ApplicationMatterIn(MatterIn):
@@ -349,7 +350,7 @@ class ApplicationIn(Schema):
     source: Literal["window", "online", "hotline", "detention", "representative"] = "window"
     applicant_relation: str = Field("", max_length=32, description="代为申请人与受援人关系（第四十条）")
     detention_place: str = Field("", max_length=128)
-    detention_submitted_at: datetime.datetime | None = Field(
+    detention_submitted_at: ApiDateTime | None = Field(
         None, description="在押人员提出申请时间（第三十九条，二十四小时内转交）"
     )
     case_cause: str = Field("", max_length=128)
@@ -364,8 +365,8 @@ class NotificationIn(Schema):
     authority: Authority
     authority_name: str = Field(..., max_length=128)
     notice_number: str = Field(..., max_length=64)
-    notified_at: datetime.datetime
-    received_at: datetime.datetime | None = Field(
+    notified_at: ApiDateTime
+    received_at: ApiDateTime | None = Field(
         None, description="法律援助机构收到通知的时间（第三十六条：收到通知后三日内指派）；默认为登记时"
     )
     case_cause: str = Field("", max_length=128)
@@ -374,11 +375,11 @@ class NotificationIn(Schema):
 class StepIn(Schema):
     note: str = Field("", max_length=5000, description="说明、理由、决定理由、异议理由等")
     items: list[str] = Field(default_factory=list, description="一次性告知需补充的材料（request_materials）")
-    due: datetime.date | None = Field(None, description="补充材料期限（request_materials）")
+    due: ApiDate | None = Field(None, description="补充材料期限（request_materials）")
     person_id: int | None = Field(None, description="承办人员（assign）")
     chosen_by_applicant: bool = Field(False, description="受援人从名册中自选（assign）")
     reason: str = Field("", description="先行提供（provide_provisionally）或终止（terminate）的情形代码")
-    formalities_due: datetime.date | None = None
+    formalities_due: ApiDate | None = None
     materials: list[str] = Field(default_factory=list, description="结案材料代码（close，第五十条）")
     quality_score: int | None = Field(None, ge=0, le=100, description="质量评查得分（archive）")
     on_behalf_reason: str = Field(

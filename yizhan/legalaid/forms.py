@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yizhan.core.forms import DATE_INPUT, DATETIME_INPUT
+from yizhan.core.http.fields import validate_year_range
 from yizhan.legalaid import selectors
 from yizhan.legalaid.models import Authority, Source
 from yizhan.legalaid.states import CLOSING_MATERIALS, PROVISIONAL_REASONS, TERMINATION_REASONS
@@ -213,7 +214,10 @@ class ApplicationForm(RegistrationForm, FactsForm):
     applicant_relation = forms.CharField(label=_("代为申请人与受援人关系"), required=False, max_length=32)
     detention_place = forms.CharField(label=_("羁押/监管场所"), required=False, max_length=128)
     detention_submitted_at = forms.DateTimeField(
-        label=_("在押人员提出申请时间"), required=False, widget=DATETIME_INPUT
+        label=_("在押人员提出申请时间"),
+        required=False,
+        widget=DATETIME_INPUT,
+        validators=[validate_year_range],
     )
     case_cause = forms.CharField(label=_("案由"), required=False, max_length=128)
     simplified = forms.BooleanField(label=_("简化程序（特殊群体，应援尽援）"), required=False)
@@ -237,11 +241,14 @@ class NotificationForm(RegistrationForm, FactsForm):
     authority = forms.ChoiceField(label=_("通知机关类别"), choices=Authority.choices)
     authority_name = forms.CharField(label=_("通知机关"), max_length=128)
     notice_number = forms.CharField(label=_("通知书文号"), max_length=64)
-    notified_at = forms.DateTimeField(label=_("通知时间"), widget=DATETIME_INPUT)
+    notified_at = forms.DateTimeField(
+        label=_("通知时间"), widget=DATETIME_INPUT, validators=[validate_year_range]
+    )
     received_at = forms.DateTimeField(
         label=_("收到通知时间"),
         required=False,
         widget=DATETIME_INPUT,
+        validators=[validate_year_range],
         help_text=_("第三十六条：收到通知后三日内指派；留空为现在。"),
     )
     case_cause = forms.CharField(label=_("案由"), required=False, max_length=128)
@@ -274,7 +281,11 @@ class MaterialsForm(StepForm):
         label=_("需要补充的材料（一次性告知，每行一项）"), widget=forms.Textarea(attrs={"rows": 4})
     )
     due = forms.DateField(
-        label=_("补充期限"), required=False, widget=DATE_INPUT, help_text=_("留空为十五日。")
+        label=_("补充期限"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_("留空为十五日。"),
+        validators=[validate_year_range],
     )
 
     def payload(self) -> dict[str, Any]:
@@ -283,7 +294,9 @@ class MaterialsForm(StepForm):
 
 class ProvisionalForm(StepForm):
     reason = forms.ChoiceField(label=_("先行提供的情形（第四十四条）"), choices=PROVISIONAL_REASONS)
-    formalities_due = forms.DateField(label=_("补办手续期限"), required=False, widget=DATE_INPUT)
+    formalities_due = forms.DateField(
+        label=_("补办手续期限"), required=False, widget=DATE_INPUT, validators=[validate_year_range]
+    )
 
     def payload(self) -> dict[str, Any]:
         return {

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
+from pydantic import StringConstraints
 
 from yizhan.accounts.models import User
 from yizhan.core.errors import Forbidden, InvalidInput, NotFound
+from yizhan.core.http.fields import ApiDate, ApiDateTime
 from yizhan.core.http.idempotency import run_idempotent
-from yizhan.core.http.pagination import paginate
+from yizhan.core.http.pagination import MAX_LIMIT, paginate
 from yizhan.core.ratelimit import public_limit
 from yizhan.matters import selectors, services
 from yizhan.matters.models import Matter, MatterEvent, Satisfaction
@@ -110,7 +112,7 @@ class TransitionIn(Schema):
     domain: str | None = Field(None, description="分流：法律领域代码（需要更正时）")
     instructions: str = ""
     where_to_go: str = ""
-    due_date: datetime.date | None = None
+    due_date: ApiDate | None = None
     referral_org_id: int | None = Field(None, description="引导至的外部门")
 
 
@@ -120,7 +122,9 @@ class HandOverIn(Schema):
 
 
 class RevealIn(Schema):
-    reason: str = Field("", max_length=200)
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] = Field(
+        ..., description="查看事由（记入审计日志）"
+    )
 
 
 class RevealOut(Schema):
@@ -139,7 +143,7 @@ class MatterUpdateIn(Schema):
     risk_stability: bool | None = None
     by_proxy: bool | None = None
     home_service: bool | None = None
-    appointment_at: datetime.datetime | None = None
+    appointment_at: ApiDateTime | None = None
 
 
 class AttachmentOut(Schema):
@@ -156,12 +160,12 @@ class MatterFilters(Schema):
     service_type: str | None = None
     domain: str | None = None
     org: str | None = None
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
+    date_from: ApiDate | None = None
+    date_to: ApiDate | None = None
     overdue: bool | None = None
     q: str | None = None
     cursor: str | None = None
-    limit: int = 50
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
 
 
 # --- adapters ----------------------------------------------------------------------------------------
@@ -300,7 +304,7 @@ def update_matter(request: HttpRequest, number: str, payload: MatterUpdateIn) ->
     user = _user(request)
     matter = _access(request, number)
     changes = payload.dict(exclude_unset=True)
-    if "domain" in changes:
+    if changes.get("domain") is not None:
         changes["domain"] = domain_by_code(changes["domain"])
     services.do_update_matter(matter, changes, actor=user)
     return matter_out(_access(request, number), user)

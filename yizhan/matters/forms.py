@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yizhan.accounts.models import User
 from yizhan.core.forms import DATE_INPUT, DATETIME_INPUT
+from yizhan.core.http.fields import validate_year_range
 from yizhan.lib import pii
 from yizhan.matters import selectors
 from yizhan.matters.models import (
@@ -94,7 +95,9 @@ class RegistrationForm(forms.Form):
     urgent = forms.BooleanField(label=_("紧急"), required=False)
     by_proxy = forms.BooleanField(label=_("代办（最多跑一次）"), required=False)
     home_service = forms.BooleanField(label=_("上门服务"), required=False)
-    appointment_at = forms.DateTimeField(label=_("预约时间"), required=False, widget=DATETIME_INPUT)
+    appointment_at = forms.DateTimeField(
+        label=_("预约时间"), required=False, widget=DATETIME_INPUT, validators=[validate_year_range]
+    )
 
     FIELD_MAP = {
         "requesters[0].name": "name",
@@ -237,6 +240,7 @@ class TransferForm(NoteForm):
         help_text=_("留空则使用接收单位登记的地址和电话。"),
     )
     due_date = forms.DateField(
+        validators=[validate_year_range],
         label=_("办结期限（可选）"),
         required=False,
         widget=DATE_INPUT,

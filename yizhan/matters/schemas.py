@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
 from yizhan.core.errors import InvalidInput
+from yizhan.core.http.fields import ApiDateTime
 from yizhan.matters import services
 from yizhan.matters.models import Channel, Gender, PartyRole
 from yizhan.matters.reference import domain_by_code, service_type_by_code
@@ -42,7 +41,7 @@ class MatterIn(Schema):
     risk_stability: bool = False
     by_proxy: bool = False
     home_service: bool = False
-    appointment_at: datetime.datetime | None = None
+    appointment_at: ApiDateTime | None = None
 
     model_config = {
         "json_schema_extra": {

@@ -25,6 +25,7 @@ from yizhan.accounts.models import User
 from yizhan.core.cache import cached
 from yizhan.core.calendar import work_calendar
 from yizhan.core.errors import Forbidden, InvalidInput, NotFound
+from yizhan.core.http.fields import parse_id
 from yizhan.lib import pii, querycode
 from yizhan.lib.workdays import add_workdays
 from yizhan.matters.models import (
@@ -194,10 +195,7 @@ def search_matters(user: User, params: dict[str, str]) -> QuerySet[Matter]:
     if params.get("domain"):
         qs = qs.filter(domain__code=params["domain"])
     if params.get("org"):
-        try:
-            org_id = int(params["org"])
-        except ValueError:
-            org_id = -1
+        org_id = parse_id(params["org"]) or -1
         qs = qs.filter(Q(receiving_org_id=org_id) | Q(current_org_id=org_id))
     for key, lookup in (("date_from", "registered_at__date__gte"), ("date_to", "registered_at__date__lte")):
         if params.get(key):

@@ -9,10 +9,10 @@ from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from yizhan.core.errors import NotFound
-from yizhan.core.http.pagination import paginate
+from yizhan.core.http.pagination import MAX_LIMIT, paginate
 from yizhan.orgs.models import Organization, Region
 from yizhan.orgs.selectors import visible_orgs
 
@@ -61,7 +61,7 @@ class OrgFilters(Schema):
     region: str | None = None
     q: str | None = None
     cursor: str | None = None
-    limit: int = 100
+    limit: int = Field(100, ge=1, le=MAX_LIMIT)
 
 
 class RegionOut(Schema):

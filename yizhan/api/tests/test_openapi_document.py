@@ -33,10 +33,27 @@ def test_the_document_is_valid_openapi_3_1(document):
 
 def test_a_python_client_is_generated_from_the_document(document, tmp_path):
     (tmp_path / "openapi.json").write_text(json.dumps(document, ensure_ascii=False))
+    # the ledger files (.xlsx, PDF) are bytes to a client
+    overrides = {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "application/octet-stream",
+        "application/pdf": "application/octet-stream",
+    }
+    (tmp_path / "config.json").write_text(json.dumps({"content_type_overrides": overrides}))
     generator = Path(sys.executable).with_name("openapi-python-client")
     env = {**os.environ, "PATH": f"{generator.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     run = subprocess.run(
-        [str(generator), "generate", "--path", "openapi.json", "--output-path", "client", "--meta", "none"],
+        [
+            str(generator),
+            "generate",
+            "--path",
+            "openapi.json",
+            "--output-path",
+            "client",
+            "--meta",
+            "none",
+            "--config",
+            "config.json",
+        ],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -59,3 +76,22 @@ def test_a_python_client_is_generated_from_the_document(document, tmp_path):
         "legalaid_list_cases",
     } <= modules, sorted(modules)
     shutil.rmtree(tmp_path / "client")
+
+
+def test_every_operation_lists_its_errors_in_the_error_shape(document):
+    error = document["components"]["schemas"]["Error"]
+    assert error["properties"]["error"]["required"] == ["code", "message", "fields"]
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert {"422", "429"} <= set(responses), (method, path)
+            if operation.get("security"):
+                assert {"401", "403", "404"} <= set(responses), (method, path)
+            ref = responses["422"]["content"]["application/json"]["schema"]["$ref"]
+            shape = document["components"]["schemas"][ref.rsplit("/", 1)[1]]["properties"]["error"]
+            if "$ref" in shape:
+                shape = document["components"]["schemas"][shape["$ref"].rsplit("/", 1)[1]]
+            assert set(shape["properties"]) == {"code", "message", "fields"}
+    listing = document["paths"]["/api/v1/matters"]["get"]["parameters"]
+    limit = next(p for p in listing if p["name"] == "limit")["schema"]
+    assert (limit["minimum"], limit["maximum"]) == (1, 200)

@@ -25,7 +25,10 @@ def decode_cursor(cursor: str) -> int:
         prefix, _sep, value = text.partition(":")
         if prefix != "id":
             raise ValueError(text)
-        return int(value)
+        last_id = int(value)
+        if not 0 < last_id <= 2**63 - 1:
+            raise ValueError(text)
+        return last_id
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidInput(
             _("分页游标无效。"), fields={"cursor": _("分页游标无效，请从第一页重新开始。")}

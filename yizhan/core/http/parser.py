@@ -71,4 +71,7 @@ class StrictJsonParser(Parser):
     in a 400 ``HttpError``; the API's error handler answers with the domain error it was caused by)."""
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
-        return cast(dict[str, Any], parse_json_body(request, empty={}))
+        data = parse_json_body(request, empty={})
+        if not isinstance(data, dict):
+            raise InvalidInput(_("请求体应为 JSON 对象。"), fields={"body": _("应为对象。")})
+        return cast(dict[str, Any], data)

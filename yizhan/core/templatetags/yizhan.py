@@ -41,3 +41,14 @@ def due_class(due: datetime.date | None, state: str = "") -> str:
 @register.filter
 def get_item(mapping: dict, key: Any) -> Any:
     return mapping.get(key) if mapping else None
+
+
+@register.inclusion_tag("includes/provisional.html")
+def provisional(due: datetime.date | datetime.datetime | None) -> dict[str, Any]:
+    """A 暂定 mark after a due date that lies in a year whose holiday arrangement is not published yet
+    (computed from the holidays fixed by law; decision 0003)."""
+    from yizhan.core.calendar import work_calendar
+
+    if isinstance(due, datetime.datetime):
+        due = timezone.localtime(due).date()
+    return {"show": due is not None and work_calendar().is_provisional(due)}

@@ -61,3 +61,30 @@ def test_a_unit_only_gets_its_own_rows(client, users, district):
     drive(district, "transferred")  # registered at the centre
     auth = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(users['clerk2'], 'station')[1]}"}
     assert client.get("/api/v1/ledgers/visits", {"date_from": "", "date_to": ""}, **auth).json()["total"] == 0
+
+
+@pytest.mark.parametrize("offset", [b"99999999999999999999", b"10000001", b"-5"])
+def test_a_cursor_with_a_huge_offset_is_refused(client, auth, district, offset):
+    import base64
+
+    cursor = base64.urlsafe_b64encode(b"off:" + offset).decode()
+    response = client.get("/api/v1/ledgers/visits", {"cursor": cursor}, **auth)
+    assert response.status_code == 422
+    assert "cursor" in response.json()["error"]["fields"]
+
+
+def test_far_appointments_cannot_reach_the_ledgers(client, auth, district):
+    import json
+
+    body = {
+        "channel": "hotline",
+        "service_type": "consultation",
+        "domain": "labor",
+        "title": "拖欠工资咨询",
+        "requesters": [{"name": "王五", "phone": "13800001111"}],
+        "appointment_at": "9999-12-31T23:59:59Z",
+    }
+    response = client.post("/api/v1/matters", json.dumps(body), content_type="application/json", **auth)
+    assert response.status_code == 422
+    assert client.get("/api/v1/ledgers/visits", **auth).status_code == 200
+    assert client.get("/api/v1/ledgers/visits", {"org": "99999999999999999999"}, **auth).status_code == 422

@@ -311,6 +311,8 @@ EDITABLE_FIELDS = (
     "appointment_at",
 )
 
+NULLABLE_FIELDS = frozenset({"appointment_at"})
+
 
 def do_update_matter(matter: Matter, changes: dict[str, Any], *, actor: User) -> Matter:
     """Correct the registration (summary, facts, domain, flags) while the matter is not archived."""
@@ -320,6 +322,9 @@ def do_update_matter(matter: Matter, changes: dict[str, Any], *, actor: User) ->
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(_("不能修改这些字段。"), fields={name: _("不可修改。") for name in unknown})
+    empty = [name for name, value in changes.items() if value is None and name not in NULLABLE_FIELDS]
+    if empty:
+        raise InvalidInput(_("这些字段不能为空。"), fields={name: _("不能为空。") for name in empty})
     if "title" in changes:
         title = (changes["title"] or "").strip()
         if not title or len(title) > 100:

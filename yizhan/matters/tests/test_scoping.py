@@ -106,7 +106,7 @@ def test_api_answers_404_outside_the_scope(client, station_token, centre_matter)
     requester = centre_matter.requesters.get()
     response = client.post(
         f"/api/v1/matters/{number}/requesters/{requester.pk}/reveal",
-        "{}",
+        '{"reason": "回访"}',
         content_type="application/json",
         **auth,
     )
