@@ -60,6 +60,8 @@ def _tell_the_case_outcome(case: LegalAidCase, outcome: PublicOutcome) -> None:
     "aid granted" would tell the applicant a lawyer is still to be assigned), and the unit to ask is
     the legal-aid centre, not the station that took the application in."""
     outcome.contact = PublicContact.of(case.centre)
+    # the centre's generic list of what to bring (with the hardship statement) is not this case's
+    outcome.contact.guidance = ""
     outcome.contact_role = _("有疑问请联系")
     if case.closed_at is not None:
         outcome.label = _("法律援助已办结")

@@ -203,9 +203,15 @@ def test_the_citizen_reads_one_account_of_a_legal_aid_case(client, flow, clock, 
     assert "已向劳动人事争议仲裁委员会提交仲裁申请。" in html
     assert "证据目录待补" not in html
     assert "审查并作出决定（七日）" in html and "已按期完成" in html
+    case = flow.step(case, "close")
+    html = _main(client.get(f"/track/{code}/").content.decode())
+    assert (
+        "法律援助已办结" in html and "法律援助法第五十五条" in html
+    )  # done, not "a lawyer will be assigned"
+    assert "经济困难状况说明表" not in html  # the centre's generic guidance is not this case's
     # the API answers the same account
     data = client.get(f"/api/v1/track/{code}").json()
-    assert data["state_label"] == "已指派，承办中" and data["due_date"] is None
+    assert data["state_label"] == "已结案" and data["due_date"] is None
     labels = [s["label"] for s in data["steps"]]
     assert len(labels) == len(set(labels)) and "已转交承办单位" not in labels
     assert all("《中华人民共和国法律援助法》" in s["detail"] for s in data["steps"] if s["done"])
