@@ -112,7 +112,7 @@ def do_add_duty_shift(org: Organization, data: ShiftData, *, actor: Any) -> Duty
     if errors or data.person is None or data.starts_at is None or data.ends_at is None:
         raise InvalidInput(_("值班安排有误，请检查标出的项目。"), fields=errors)
     with transaction.atomic(durable=True):
-        person = Person.objects.select_for_update().select_related("org").get(pk=data.person.pk)
+        person = Person.objects.select_for_update(of=("self",)).select_related("org").get(pk=data.person.pk)
         clash = _overlap(person, data.starts_at, data.ends_at)
         if clash is not None:
             message = _("%(name)s 在 %(start)s–%(end)s 已有值班安排（%(org)s）。") % {
@@ -141,7 +141,7 @@ def do_remove_duty_shift(shift: DutyShift, *, actor: Any) -> None:
     _check_access(shift.org, actor)
     with transaction.atomic(durable=True):
         locked = (
-            DutyShift.objects.select_for_update()
+            DutyShift.objects.select_for_update(of=("self",))
             .select_related("org", "person", "window")
             .filter(pk=shift.pk)
         )
